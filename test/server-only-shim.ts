@@ -1,0 +1,2 @@
+// Vitest runs lib modules outside Next.js, where 'server-only' has nothing to guard.
+export {};
