@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().default('127.0.0.1'),
+  RECOGNIZER: z.enum(['local', 'rekognition']).default('local'),
+  DATA_DIR: z.string().default('./data'),
+  GALLERY_PATH: z.string().optional(),
+  MODEL_DIR: z.string().default('./models'),
+  /** Cosine similarity a face must reach to be named (see README "Match threshold"). */
+  MATCH_THRESHOLD: z.coerce.number().min(-1).max(1).optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_ENDPOINT_URL_REKOGNITION: z.string().url().optional(),
+  REKOGNITION_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  REKOGNITION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  REKOGNITION_ACCESS_KEY_ID: z.string().optional(),
+  REKOGNITION_SECRET_ACCESS_KEY: z.string().optional(),
+  RECOGNITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  RECOGNITION_QUEUE_DEPTH: z.coerce.number().int().min(0).max(10_000).default(16),
+  RECOGNITION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  RESULT_TTL_DAYS: z.coerce.number().positive().optional(),
+});
+
+export type AppConfig = Omit<z.infer<typeof envSchema>, 'GALLERY_PATH'> & { GALLERY_PATH: string };
+
+let cached: AppConfig | undefined;
+
+/** Reads and validates the environment once; a bad value stops start-up with a message naming it. */
+export function getConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  if (cached && env === process.env) return cached;
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const dataDir = resolve(parsed.data.DATA_DIR);
+  const config: AppConfig = {
+    ...parsed.data,
+    DATA_DIR: dataDir,
+    MODEL_DIR: resolve(parsed.data.MODEL_DIR),
+    GALLERY_PATH: resolve(parsed.data.GALLERY_PATH ?? resolve(dataDir, 'gallery')),
+  };
+  if (env === process.env) cached = config;
+  return config;
+}

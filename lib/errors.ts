@@ -1,0 +1,56 @@
+/** Every failure the app reports goes through AppError: a stable code, a fitting HTTP status, a safe message. */
+export const errorStatus = {
+  invalid_input: 400,
+  image_too_small: 400,
+  unsupported_type: 415,
+  too_large: 413,
+  not_found: 404,
+  forbidden: 403,
+  rate_limited: 429,
+  busy: 503,
+  timeout: 503,
+  upstream_error: 502,
+  upstream_config: 502,
+  upstream_timeout: 504,
+  not_ready: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, { cause: options?.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+
+  /** The JSON body of DESIGN.md's error format. */
+  toJSON(): { error: { code: ErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Turns anything thrown into an AppError; unknown causes become a 500 whose detail is logged, not shown. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  console.error('unexpected error', error);
+  return new AppError('internal', 'Something went wrong on our side. Please try again.', { cause: error });
+}
+
+/** A Response in DESIGN.md's error format, with Retry-After where the error carries one. */
+export function errorResponse(error: unknown): Response {
+  const appError = toAppError(error);
+  const headers = new Headers({ 'content-type': 'application/json' });
+  if (appError.retryAfterSeconds !== undefined) headers.set('retry-after', String(appError.retryAfterSeconds));
+  return new Response(JSON.stringify(appError.toJSON()), { status: appError.status, headers });
+}

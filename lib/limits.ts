@@ -1,0 +1,13 @@
+/** Explicit, documented input limits shared by the upload API, the Rekognition endpoint and the UI. */
+export const limits = {
+  /** Largest upload accepted by POST /api/recognitions; the browser downscales bigger photos first. */
+  maxUploadBytes: 10 * 1024 * 1024,
+  /** Rekognition's own limit for Image.Bytes (decoded), used by /api/rekognition and the SDK gateway. */
+  maxRekognitionBytes: 5 * 1024 * 1024,
+  /** Decoded pixel budget: refuses decompression bombs before sharp allocates them. */
+  maxPixels: 40_000_000,
+  /** Smallest side Rekognition accepts; smaller images cannot hold a recognisable face. */
+  minSidePixels: 80,
+  /** Rekognition returns at most 64 faces, largest first. */
+  maxFaces: 64,
+} as const;

@@ -1,0 +1,17 @@
+import type { CelebrityInfo, RecognizeCelebritiesResult } from './schema';
+
+export type RecognizerKind = 'local' | 'rekognition';
+
+/** One interface, two back ends: our offline engine (`local`) and AWS Rekognition (`rekognition`). */
+export interface Recognizer {
+  readonly kind: RecognizerKind;
+  /**
+   * Finds every face in the photo (JPEG/PNG/WebP/AVIF/GIF bytes, already checked against lib/limits) and
+   * names the celebrities among them, largest face first. Throws AppError on failure.
+   */
+  recognizeCelebrities(image: Uint8Array): Promise<RecognizeCelebritiesResult>;
+  /** Throws AppError('not_found') for an unknown id. */
+  getCelebrityInfo(id: string): Promise<CelebrityInfo>;
+  /** Whether the recognizer can answer now, and how many celebrities it knows (null when not knowable). */
+  health(): Promise<{ ready: boolean; celebrities: number | null }>;
+}
