@@ -18,33 +18,29 @@ export interface PeerResult {
   peakRssMb: number;
 }
 
-export interface PeerOptions {
-  iterations: number;
-}
-
-type Message =
+type Message<T> =
   | { type: 'progress'; done: number; total: number; label: string }
-  | { type: 'result'; result: PeerResult }
+  | { type: 'result'; result: T }
   | { type: 'error'; message: string };
 
 /** Child side: report one progress tick to the parent (no-op when run standalone). */
 export function reportProgress(done: number, total: number, label: string): void {
-  process.send?.({ type: 'progress', done, total, label } satisfies Message);
+  process.send?.({ type: 'progress', done, total, label } satisfies Message<never>);
 }
 
-/** Child side: parse options from argv, run the peer, send its result or error, then exit. */
-export async function runPeerMain(run: (options: PeerOptions) => Promise<PeerResult>): Promise<void> {
-  const iterations = Number(process.argv[2] ?? '5');
+/** Child side: run with the count given as first argument, send the result or error, then exit. */
+export async function runChildMain<T>(run: (count: number) => Promise<T>): Promise<void> {
+  const count = Number(process.argv[2] ?? '5');
   try {
-    const result = await run({ iterations });
-    if (process.send) process.send({ type: 'result', result } satisfies Message, () => process.exit(0));
+    const result = await run(count);
+    if (process.send) process.send({ type: 'result', result } satisfies Message<T>, () => process.exit(0));
     else {
       console.log(JSON.stringify(result));
       process.exit(0);
     }
   } catch (err) {
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    if (process.send) process.send({ type: 'error', message } satisfies Message, () => process.exit(1));
+    if (process.send) process.send({ type: 'error', message } satisfies Message<T>, () => process.exit(1));
     else {
       console.error(message);
       process.exit(1);
@@ -53,17 +49,17 @@ export async function runPeerMain(run: (options: PeerOptions) => Promise<PeerRes
 }
 
 /**
- * Parent side: fork a peer script under tsx, relay its progress, resolve with its result.
- * Rejects when the child fails, exits without a result, or exceeds the timeout (then it is killed).
+ * Parent side: fork a child script under tsx with a count argument, relay its progress, resolve with its
+ * result. Rejects when the child fails, exits without a result, or exceeds the timeout (then it is killed).
  */
-export function runPeerChild(
+export function runChild<T>(
   script: string,
-  options: PeerOptions,
+  count: number,
   onProgress: (done: number, total: number, label: string) => void,
   timeoutMs = 15 * 60_000,
-): Promise<PeerResult> {
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = fork(script, [String(options.iterations)], {
+    const child = fork(script, [String(count)], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
@@ -83,7 +79,7 @@ export function runPeerChild(
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     child.on('message', (raw) => {
-      const msg = raw as Message;
+      const msg = raw as Message<T>;
       if (msg.type === 'progress') onProgress(msg.done, msg.total, msg.label);
       else if (msg.type === 'result') finish(() => resolve(msg.result));
       else finish(() => reject(new Error(`${script} failed:\n${msg.message}`)));

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { peakRssMb, reportProgress, runPeerMain, type PeerResult } from './child';
+import { peakRssMb, reportProgress, runChildMain, type PeerResult } from './child';
 import { loadBenchPhotos, repoRoot, type BenchPhoto } from './photos';
 
 const require = createRequire(import.meta.url);
@@ -45,7 +45,7 @@ async function analyze(photo: BenchPhoto): Promise<number> {
   }
 }
 
-async function run({ iterations }: { iterations: number }): Promise<PeerResult> {
+async function run(iterations: number): Promise<PeerResult> {
   const photos = await loadBenchPhotos();
   const settings = await setup();
   const perPhoto: Record<string, number[]> = {};
@@ -67,4 +67,4 @@ async function run({ iterations }: { iterations: number }): Promise<PeerResult> 
   return { runtime: 'face-api tfjs-wasm', settings, perPhoto, faces, peakRssMb: peakRssMb() };
 }
 
-await runPeerMain(run);
+await runChildMain(run);
