@@ -29,22 +29,22 @@ export interface SearchResult {
   peakRssMb: number;
 }
 
-async function measureSize(all: Float32Array, size: SearchSize, queries: number, onQuery: () => void): Promise<SearchSizeResult> {
+function measureSize(all: Float32Array, size: SearchSize, queries: number, onQuery: () => void): SearchSizeResult {
   const count = SEARCH_SIZES[size];
   const matrix = all.subarray(0, count * DIMS);
   const buildStart = performance.now();
-  const index = await buildGalleryIndex(matrix, DIMS);
+  const index = buildGalleryIndex(matrix, DIMS);
   const buildMs = performance.now() - buildStart;
   const rng = createRng(SEED + count);
   const rows = Array.from({ length: queries + 5 }, () => Math.floor(rng() * count));
   // Noise 0.8 puts the probe at cosine ~0.78 to its source: a same-person match, well above chance.
   const probes = rows.map((row) => queryNear(matrix, DIMS, row, 0.8, rng));
-  for (const q of probes.slice(0, 5)) await index.search(q, 5); // warm-up, excluded
+  for (const q of probes.slice(0, 5)) index.search(q, 5); // warm-up, excluded
   const samples: number[] = [];
   let hits = 0;
   for (let i = 5; i < probes.length; i++) {
     const start = performance.now();
-    const top = await index.search(probes[i]!, 5);
+    const top = index.search(probes[i]!, 5);
     samples.push(performance.now() - start);
     if (top[0] === rows[i]) hits++;
     onQuery();
@@ -63,7 +63,7 @@ async function run(queries: number): Promise<SearchResult> {
   const results: SearchSizeResult[] = [];
   for (const size of sizes) {
     reportProgress(done, total, `search: building ${size} index`);
-    results.push(await measureSize(all, size, queries, () => reportProgress(++done, total, `search ${size}`)));
+    results.push(measureSize(all, size, queries, () => reportProgress(++done, total, `search ${size}`)));
   }
   return { index: galleryIndexName, sizes: results, generateMs, peakRssMb: peakRssMb() };
 }
