@@ -1,0 +1,87 @@
+import { AppError, type ErrorCode } from '../errors';
+
+/** The `__type` values this endpoint answers with; all are names the AWS SDK knows for Rekognition. */
+export type AwsErrorType =
+  | 'InvalidImageFormatException'
+  | 'ImageTooLargeException'
+  | 'InvalidParameterException'
+  | 'ResourceNotFoundException'
+  | 'ThrottlingException'
+  | 'AccessDeniedException'
+  | 'InternalServerError'
+  | 'UnknownOperationException'
+  | 'SerializationException'
+  | 'UnrecognizedClientException'
+  | 'InvalidSignatureException';
+
+const statusByType: Partial<Record<AwsErrorType, number>> = {
+  InternalServerError: 500,
+  UnrecognizedClientException: 403,
+  InvalidSignatureException: 403,
+};
+
+/** An error answered in AWS JSON 1.1's shape: `{"__type": ..., "Message": ...}` with 400, 403 or 500. */
+export class AwsError extends Error {
+  readonly type: AwsErrorType;
+  readonly retryAfterSeconds?: number;
+
+  constructor(type: AwsErrorType, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, { cause: options?.cause });
+    this.name = 'AwsError';
+    this.type = type;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+
+  get status(): number {
+    return statusByType[this.type] ?? 400;
+  }
+}
+
+const typeByCode: Record<ErrorCode, AwsErrorType> = {
+  invalid_input: 'InvalidParameterException',
+  image_too_small: 'InvalidParameterException',
+  unsupported_type: 'InvalidImageFormatException',
+  too_large: 'ImageTooLargeException',
+  not_found: 'ResourceNotFoundException',
+  forbidden: 'AccessDeniedException',
+  // The SDK retries ThrottlingException with back-off, which is what a busy server wants.
+  rate_limited: 'ThrottlingException',
+  busy: 'ThrottlingException',
+  timeout: 'InternalServerError',
+  upstream_error: 'InternalServerError',
+  upstream_config: 'InternalServerError',
+  upstream_timeout: 'InternalServerError',
+  not_ready: 'InternalServerError',
+  internal: 'InternalServerError',
+};
+
+/** Turns anything thrown while serving a request into an AwsError; internal details are logged, not sent. */
+export function toAwsError(error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  if (error instanceof AppError) {
+    const type = typeByCode[error.code];
+    if (type === 'InternalServerError') console.error('rekognition endpoint: internal error', error);
+    const message = type === 'InternalServerError' ? 'Internal server error. Please try again.' : error.message;
+    return new AwsError(type, message, { cause: error, retryAfterSeconds: error.retryAfterSeconds });
+  }
+  console.error('rekognition endpoint: unexpected error', error);
+  return new AwsError('InternalServerError', 'Internal server error. Please try again.', { cause: error });
+}
+
+export const AMZ_JSON = 'application/x-amz-json-1.1';
+
+/** A JSON 1.1 response carrying the request id header AWS puts on every answer. */
+export function awsJsonResponse(body: unknown, requestId: string, status = 200, extra?: HeadersInit): Response {
+  const headers = new Headers(extra);
+  headers.set('content-type', AMZ_JSON);
+  headers.set('x-amzn-requestid', requestId);
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** The AWS-shaped error response; `x-amzn-ErrorType` is sent too, as AWS does. */
+export function awsErrorResponse(error: unknown, requestId: string): Response {
+  const awsError = toAwsError(error);
+  const headers = new Headers({ 'x-amzn-errortype': awsError.type });
+  if (awsError.retryAfterSeconds !== undefined) headers.set('retry-after', String(awsError.retryAfterSeconds));
+  return awsJsonResponse({ __type: awsError.type, Message: awsError.message }, requestId, awsError.status, headers);
+}
