@@ -1,0 +1,118 @@
+import { assignCelebrityId, normalizeName } from './ids';
+
+export type Gender = 'Male' | 'Female';
+
+/** What the import did with one photo file (recorded so a re-run skips it). */
+export type PhotoOutcome = 'embedded' | 'no_face' | 'unreadable';
+
+export interface PhotoRecord {
+  /** Id of the celebrity the photo's folder names. */
+  person: string;
+  size: number;
+  mtimeMs: number;
+  outcome: PhotoOutcome;
+  /** Faces the engine found (the largest one is embedded when there are several). */
+  faces: number;
+}
+
+/** One celebrity and their reference embeddings. */
+export interface Person {
+  id: string;
+  name: string;
+  /** Full URLs (https://…). */
+  urls: string[];
+  /** Majority of the gender estimates of the imported photos (Rekognition's KnownGender.Type). */
+  knownGender?: Gender;
+  genderVotes: { Male: number; Female: number };
+  /** float32 [count, dims], row-major, unit rows. */
+  embeddings: Float32Array;
+  /** Photo key (absolute path) of each embedding row. */
+  sources: string[];
+}
+
+export interface Gallery {
+  dims: number;
+  people: Person[];
+  /** Photo key (absolute path) → what the import did with it. */
+  photos: Record<string, PhotoRecord>;
+}
+
+export const EMBEDDING_DIMS = 512;
+
+/** An empty gallery for `dims`-wide embeddings. */
+export function createGallery(dims = EMBEDDING_DIMS): Gallery {
+  return { dims, people: [], photos: {} };
+}
+
+/** The person with this exact id, if any. */
+export function findPerson(gallery: Gallery, id: string): Person | undefined {
+  return gallery.people.find((p) => p.id === id);
+}
+
+/** Finds the person named `name` (normalised), or adds them with a fresh collision-safe id. */
+export function ensurePerson(gallery: Gallery, name: string): Person {
+  const normalized = normalizeName(name);
+  const existing = gallery.people.find((p) => normalizeName(p.name) === normalized);
+  if (existing) return existing;
+  const taken = new Map(gallery.people.map((p) => [p.id, normalizeName(p.name)]));
+  const person: Person = {
+    id: assignCelebrityId(name, taken),
+    name,
+    urls: [],
+    genderVotes: { Male: 0, Female: 0 },
+    embeddings: new Float32Array(0),
+    sources: [],
+  };
+  gallery.people.push(person);
+  return person;
+}
+
+/** Appends one embedding (float32 [dims]) from photo `source`, and counts its gender vote. */
+export function addEmbedding(gallery: Gallery, person: Person, embedding: Float32Array, source: string, gender?: Gender): void {
+  if (embedding.length !== gallery.dims) throw new Error(`embedding has ${embedding.length} dims, gallery has ${gallery.dims}`);
+  const grown = new Float32Array(person.embeddings.length + gallery.dims);
+  grown.set(person.embeddings);
+  grown.set(embedding, person.embeddings.length);
+  person.embeddings = grown;
+  person.sources.push(source);
+  if (gender) person.genderVotes[gender] += 1;
+  const { Male, Female } = person.genderVotes;
+  person.knownGender = Male === Female ? undefined : Male > Female ? 'Male' : 'Female';
+}
+
+/** Adds a URL unless the person already has it. */
+export function addUrl(person: Person, url: string): boolean {
+  if (person.urls.includes(url)) return false;
+  person.urls.push(url);
+  return true;
+}
+
+/** Removes a person (by exact id, else by normalised name) with their photo records; returns them. */
+export function removePerson(gallery: Gallery, idOrName: string): Person | undefined {
+  const normalized = normalizeName(idOrName);
+  const index = gallery.people.findIndex((p) => p.id === idOrName || normalizeName(p.name) === normalized);
+  if (index < 0) return undefined;
+  const [person] = gallery.people.splice(index, 1);
+  for (const [key, record] of Object.entries(gallery.photos)) if (record.person === person!.id) delete gallery.photos[key];
+  return person;
+}
+
+/** Number of embedding rows across all people. */
+export function embeddingCount(gallery: Gallery): number {
+  return gallery.people.reduce((sum, p) => sum + p.embeddings.length / gallery.dims, 0);
+}
+
+/** All embeddings as one float32 [rows, dims] matrix, and the index into `people` of each row's owner. */
+export function flattenGallery(gallery: Gallery): { matrix: Float32Array; owners: Int32Array } {
+  const rows = embeddingCount(gallery);
+  const matrix = new Float32Array(rows * gallery.dims);
+  const owners = new Int32Array(rows);
+  let row = 0;
+  gallery.people.forEach((person, index) => {
+    matrix.set(person.embeddings, row * gallery.dims);
+    const count = person.embeddings.length / gallery.dims;
+    owners.fill(index, row, row + count);
+    row += count;
+  });
+  return { matrix, owners };
+}

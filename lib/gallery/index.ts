@@ -1,0 +1,17 @@
+/**
+ * lib/gallery: celebrities (id, name, urls, known gender, embeddings), their on-disk store, the
+ * nearest-neighbour index and the open-set matching policy. Plain Node: used by the server, CLIs and tests.
+ */
+export { createEmbeddingIndex, searchExact, type EmbeddingIndex, type SearchHit } from './embedding-index';
+export {
+  EMBEDDING_DIMS, addEmbedding, addUrl, createGallery, embeddingCount, ensurePerson, findPerson, flattenGallery, removePerson,
+  type Gallery, type Gender, type Person, type PhotoOutcome, type PhotoRecord,
+} from './gallery';
+export { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
+export { imdbUrl, loadImdbCsv, parseImdbCsv } from './imdb';
+export { applyPhotoResult, folderToName, pickSubjectFace, planImport, type CandidateFace, type ImportPlan, type PhotoTask } from './import-plan';
+export {
+  CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, decideMatch, rankPeople, searchPeople, similarityToConfidence,
+  type MatchDecision, type PersonScore,
+} from './match';
+export { GALLERY_FILE, galleryVersion, loadGallery, saveGallery } from './store';

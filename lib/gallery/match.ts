@@ -1,0 +1,69 @@
+import type { EmbeddingIndex, SearchHit } from './embedding-index';
+
+/**
+ * Open-set 1:N matching policy. Naming a stranger is the failure users hate most, so a face is named only
+ * when its best person clears an absolute cosine threshold chosen on LFW for ≤ 1 % impostor acceptance
+ * (docs/gallery.md, "Threshold"). Scores are per person: the best of that person's reference embeddings.
+ */
+export const DEFAULT_MATCH_THRESHOLD = 0.4;
+
+/**
+ * MatchConfidence = 100 / (1 + exp(-(s - CONFIDENCE_CENTER) / CONFIDENCE_SCALE)) for cosine similarity s:
+ * a logistic fit on LFW identification probes of P(top-1 is the right person | s), see docs/gallery.md.
+ */
+export const CONFIDENCE_CENTER = 0.3;
+export const CONFIDENCE_SCALE = 0.05;
+
+/** How many nearest rows to gather per face before grouping them by person. */
+const ROWS_PER_QUERY = 50;
+
+export interface PersonScore {
+  /** Index into the gallery's `people`. */
+  person: number;
+  /** Best cosine similarity among the person's embeddings. */
+  score: number;
+}
+
+export interface MatchDecision {
+  person: number;
+  similarity: number;
+  /** 0..100, see similarityToConfidence. */
+  confidence: number;
+  /** Best score of a different person (the runner-up), or null. */
+  runnerUp: number | null;
+}
+
+/** Calibrated, monotone map of cosine similarity to Rekognition's MatchConfidence (0..100, 2 decimals). */
+export function similarityToConfidence(similarity: number): number {
+  const p = 1 / (1 + Math.exp(-(similarity - CONFIDENCE_CENTER) / CONFIDENCE_SCALE));
+  return Math.round(p * 10_000) / 100;
+}
+
+/** Groups row hits by owner (`owners[row]` = person index), best score per person, best first. */
+export function rankPeople(hits: readonly SearchHit[], owners: Int32Array): PersonScore[] {
+  const best = new Map<number, number>();
+  for (const hit of hits) {
+    const person = owners[hit.row];
+    if (person === undefined) continue;
+    const previous = best.get(person);
+    if (previous === undefined || hit.score > previous) best.set(person, hit.score);
+  }
+  return [...best].map(([person, score]) => ({ person, score })).sort((a, b) => b.score - a.score || a.person - b.person);
+}
+
+/** The people nearest to `embedding`, best first (at most one entry per person). */
+export function searchPeople(index: EmbeddingIndex, owners: Int32Array, embedding: Float32Array): PersonScore[] {
+  return rankPeople(index.search(embedding, ROWS_PER_QUERY), owners);
+}
+
+/** Applies the policy to ranked people: the top person if they clear `threshold`, else null. */
+export function decideMatch(ranked: readonly PersonScore[], threshold: number): MatchDecision | null {
+  const top = ranked[0];
+  if (!top || top.score < threshold) return null;
+  return {
+    person: top.person,
+    similarity: top.score,
+    confidence: similarityToConfidence(top.score),
+    runnerUp: ranked[1]?.score ?? null,
+  };
+}
