@@ -1,0 +1,35 @@
+import 'server-only';
+import { AppError } from '../errors';
+import { getRecognizer } from './index';
+import { celebrityIdSchema, type CelebrityInfo } from './schema';
+
+export type CelebrityDetails = CelebrityInfo & { Id: string };
+
+/**
+ * GetCelebrityInfo on the configured recognizer, for the celebrity API and page. A malformed id is
+ * answered as not found without asking the recognizer (it cannot exist, and AWS would bill the call).
+ */
+export async function getCelebrity(id: string): Promise<CelebrityDetails> {
+  if (!celebrityIdSchema.safeParse(id).success) throw new AppError('not_found', 'No celebrity with this id.');
+  const recognizer = await getRecognizer();
+  const info = await recognizer.getCelebrityInfo(id);
+  return { Id: id, ...info };
+}
+
+/** A label for a celebrity link: the site's name for the usual ones, else the host. */
+export function describeLink(url: string): string {
+  try {
+    const host = new URL(url).hostname.replace(/^www\./, '');
+    if (host.endsWith('imdb.com')) return 'IMDb';
+    if (host.endsWith('wikipedia.org')) return 'Wikipedia';
+    if (host.endsWith('wikidata.org')) return 'Wikidata';
+    return host;
+  } catch {
+    return url;
+  }
+}
+
+/** Where to look someone up when the gallery knows no page for them. */
+export function webSearchUrl(name: string): string {
+  return `https://duckduckgo.com/?q=${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,80 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './datasets';
+
+const NEXT_BIN = join(repoRoot, 'node_modules/next/dist/bin/next');
+/** Inputs of the production build; a build older than any of them is rebuilt. */
+const BUILD_INPUTS = ['app', 'components', 'lib', 'next.config.mjs', 'package-lock.json', 'postcss.config.mjs'];
+/** Serialises builds: helpers and test files share one .next. */
+const BUILD_LOCK = '/tmp/cf-next-build.lock';
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), stat.mtimeMs);
+}
+
+/** Runs `next build` unless .next already holds a build newer than every source file. */
+export function ensureProductionBuild(): void {
+  const buildId = join(repoRoot, '.next/BUILD_ID');
+  const sourcesChanged = Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(repoRoot, input))));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > sourcesChanged) return;
+  const result = spawnSync('flock', [BUILD_LOCK, process.execPath, NEXT_BIN, 'build'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) throw new Error(`next build failed with status ${result.status}`);
+}
+
+export interface RunningApp {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `next start` on 127.0.0.1:port with extra env, resolving once it answers HTTP. */
+export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: repoRoot,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(baseUrl, child);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`app on port ${port} did not start: ${(error as Error).message}\n${output}`);
+  }
+  return { baseUrl, stop: () => stopChild(child) };
+}
+
+async function waitUntilServing(baseUrl: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    try {
+      await fetch(`${baseUrl}/api/rekognition`, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+  throw new Error(`no answer within ${timeoutMs} ms`);
+}
+
+/** Ends the server and anything it spawned (its own process group), waiting for the exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  process.kill(-child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
