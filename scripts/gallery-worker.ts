@@ -1,0 +1,36 @@
+/**
+ * Worker thread of the embedding pool (scripts/gallery-pool.ts): one FaceEngine per thread with one ONNX
+ * Runtime intra-op thread, so two workers keep both cores busy without oversubscribing them.
+ */
+import { readFile } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEngine } from '../lib/engine';
+import type { PoolFace, PoolRequest, PoolResponse } from './gallery-pool';
+
+const port = parentPort;
+if (!port) throw new Error('gallery-worker must run as a worker thread');
+const { modelDir, intraOpThreads } = workerData as { modelDir: string; intraOpThreads: number };
+const engine = await createEngine({ modelDir, intraOpThreads });
+
+async function handle(request: PoolRequest): Promise<PoolResponse> {
+  try {
+    const bytes = await readFile(request.path);
+    const analysis = await engine.analyze(bytes, { embeddingsOnly: !request.attributes });
+    const faces: PoolFace[] = analysis.faces.map((f) => ({ box: f.box, embedding: f.embedding, gender: f.gender?.value }));
+    return { id: request.id, width: analysis.width, height: analysis.height, faces };
+  } catch (error) {
+    return { id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+port.on('message', (request: PoolRequest | 'close') => {
+  if (request === 'close') {
+    void engine.close().then(() => port.close());
+    return;
+  }
+  void handle(request).then((response) => {
+    const transfer = 'faces' in response ? response.faces.map((f) => f.embedding.buffer as ArrayBuffer) : [];
+    port.postMessage(response, transfer);
+  });
+});
+port.postMessage('ready');
