@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIDENCE_CENTER, decideMatch, rankPeople, similarityToConfidence } from './match';
+import { fitLogistic, openSetPoint, rank1, thresholdAtFpir } from './open-set-eval';
+
+describe('matching policy', () => {
+  it('scores each person by their best row and ranks people', () => {
+    const owners = Int32Array.from([0, 0, 1, 2]);
+    const hits = [{ row: 2, score: 0.6 }, { row: 0, score: 0.5 }, { row: 1, score: 0.7 }, { row: 3, score: 0.1 }];
+    expect(rankPeople(hits, owners)).toEqual([{ person: 0, score: 0.7 }, { person: 1, score: 0.6 }, { person: 2, score: 0.1 }]);
+  });
+
+  it('names the top person only at or above the threshold', () => {
+    const ranked = [{ person: 3, score: 0.45 }, { person: 1, score: 0.2 }];
+    expect(decideMatch(ranked, 0.5)).toBeNull();
+    expect(decideMatch(ranked, 0.45)).toMatchObject({ person: 3, similarity: 0.45, runnerUp: 0.2 });
+    expect(decideMatch([], 0)).toBeNull();
+  });
+
+  it('maps similarity to a monotone 0..100 confidence, 50 at the fitted center', () => {
+    expect(similarityToConfidence(CONFIDENCE_CENTER)).toBe(50);
+    const values = [-1, 0, 0.2, 0.3, 0.4, 0.6, 1].map(similarityToConfidence);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(values[0]).toBeGreaterThanOrEqual(0);
+    expect(values.at(-1)).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('open-set metrics', () => {
+  const impostors = [0.1, 0.2, 0.3, 0.35, 0.5].map((score) => ({ score, correct: false }));
+  const known = [{ score: 0.9, correct: true }, { score: 0.4, correct: true }, { score: 0.6, correct: false }, { score: 0.3, correct: true }];
+
+  it('finds the threshold for an FPIR and reads DIR there', () => {
+    const t = thresholdAtFpir(impostors.map((p) => p.score), 0.2); // one of five impostors may pass
+    expect(t).toBeCloseTo(0.35, 4);
+    expect(openSetPoint(known, impostors, t)).toMatchObject({ fpir: 0.2, dir: 0.5 });
+    expect(rank1(known)).toBe(0.75);
+  });
+
+  it('fits a logistic whose center separates the classes', () => {
+    const samples = [0.1, 0.2, 0.25, 0.3, 0.35, 0.45].map((score) => ({ score, correct: false }))
+      .concat([0.35, 0.5, 0.55, 0.6, 0.7, 0.8].map((score) => ({ score, correct: true })));
+    const { center, scale } = fitLogistic(samples);
+    expect(center).toBeGreaterThan(0.3);
+    expect(center).toBeLessThan(0.5);
+    expect(scale).toBeGreaterThan(0);
+  });
+});

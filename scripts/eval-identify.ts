@@ -1,0 +1,199 @@
+/**
+ * npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--threshold <cos>] [--workers 2]
+ * Open-set identification on LFW. Known people: ≥ 2 photos; impostors: every photo of the people with
+ * exactly one (never enrolled). `single`: enroll each known person's first photo, probe with the rest;
+ * `multi`: enroll all but the last, probe with the last. Human summary, then one JSON line.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { getConfig } from '../lib/config';
+import {
+  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, loadGallery, normalizeName, pickSubjectFace, searchPeople,
+} from '../lib/gallery';
+import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from '../lib/gallery/open-set-eval';
+import { createEmbeddingPool } from './gallery-pool';
+
+const DIMS = 512;
+type Embeddings = Map<string, Float32Array | null>; // absolute path → embedding, null = no face
+
+async function listPeople(dir: string): Promise<Map<string, string[]>> {
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new Error(`${dir} is not a directory (expected LFW's images_deepfunneled)`);
+  const people = new Map<string, string[]>();
+  for (const entry of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory())) {
+    const files = (await readdir(join(dir, entry.name))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+    if (files.length > 0) people.set(entry.name, files.map((f) => join(dir, entry.name, f)));
+  }
+  if (people.size === 0) throw new Error(`${dir} holds no person folders with photos`);
+  return people;
+}
+
+async function readCache(file: string): Promise<Embeddings> {
+  const cache: Embeddings = new Map();
+  const text = await readFile(`${file}.json`, 'utf8').catch(() => null);
+  if (!text) return cache;
+  const paths = JSON.parse(text) as Array<string | null>;
+  const bytes = await readFile(`${file}.f32`);
+  const matrix = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  paths.forEach((path, row) => path && cache.set(path, matrix.subarray(row * DIMS, (row + 1) * DIMS)));
+  const empty = JSON.parse(await readFile(`${file}.noface.json`, 'utf8').catch(() => '[]')) as string[];
+  for (const path of empty) cache.set(path, null);
+  return cache;
+}
+
+async function writeCache(file: string, cache: Embeddings): Promise<void> {
+  const withFace = [...cache].filter((e): e is [string, Float32Array] => e[1] !== null);
+  const matrix = new Float32Array(withFace.length * DIMS);
+  withFace.forEach(([, v], row) => matrix.set(v, row * DIMS));
+  await writeFile(`${file}.f32`, matrix);
+  await writeFile(`${file}.json`, JSON.stringify(withFace.map(([p]) => p)));
+  await writeFile(`${file}.noface.json`, JSON.stringify([...cache].filter(([, v]) => v === null).map(([p]) => p)));
+}
+
+/** Seeds the cache from an imported gallery: its rows are the same subject-face embeddings, keyed by path. */
+async function seedFromGallery(cache: Embeddings, galleryPath: string): Promise<number> {
+  const gallery = await loadGallery(galleryPath);
+  let seeded = 0;
+  for (const person of gallery.people) {
+    person.sources.forEach((path, row) => {
+      if (!cache.has(path)) (cache.set(path, person.embeddings.slice(row * DIMS, (row + 1) * DIMS)), seeded++);
+    });
+  }
+  for (const [path, record] of Object.entries(gallery.photos)) if (record.outcome === 'no_face' && !cache.has(path)) cache.set(path, null);
+  return seeded;
+}
+
+async function embedMissing(cache: Embeddings, paths: string[], modelDir: string, workers: number): Promise<void> {
+  const missing = paths.filter((p) => !cache.has(p));
+  if (missing.length === 0) return;
+  const pool = await createEmbeddingPool(modelDir, workers, 1);
+  const bar = new cliProgress.SingleBar({ format: 'embedding {bar} {value}/{total} photos | {rate} photos/s | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic);
+  const started = performance.now();
+  bar.start(missing.length, 0, { rate: '0.0' });
+  let next = 0;
+  let done = 0;
+  const lane = async () => {
+    while (next < missing.length) {
+      const path = missing[next++]!;
+      const result = await pool.analyze(path, false);
+      const face = 'error' in result ? undefined : pickSubjectFace(result.faces, result.width, result.height);
+      cache.set(path, face ? face.embedding : null);
+      bar.update(++done, { rate: (done / ((performance.now() - started) / 1000)).toFixed(1) });
+    }
+  };
+  await Promise.all(Array.from({ length: workers * 2 }, lane));
+  bar.stop();
+  await pool.close();
+}
+
+interface Split {
+  enrolled: Array<{ name: string; path: string }>;
+  known: Array<{ name: string; path: string }>;
+}
+
+function split(people: Map<string, string[]>, protocol: 'single' | 'multi'): Split {
+  const out: Split = { enrolled: [], known: [] };
+  for (const [name, paths] of people) {
+    if (paths.length < 2) continue;
+    const cut = protocol === 'single' ? 1 : paths.length - 1;
+    paths.slice(0, cut).forEach((path) => out.enrolled.push({ name, path }));
+    paths.slice(cut).forEach((path) => out.known.push({ name, path }));
+  }
+  return out;
+}
+
+interface ProtocolResult {
+  known: ProbeResult[];
+  impostors: Array<ProbeResult & { path: string; matched: string }>;
+  missingProbes: number;
+}
+
+function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol: 'single' | 'multi'): ProtocolResult {
+  const { enrolled, known } = split(people, protocol);
+  const rows = enrolled.filter((e) => cache.get(e.path));
+  const names = [...new Set(rows.map((r) => r.name))];
+  const nameIndex = new Map(names.map((n, i) => [n, i]));
+  const matrix = new Float32Array(rows.length * DIMS);
+  rows.forEach((r, i) => matrix.set(cache.get(r.path)!, i * DIMS));
+  const owners = Int32Array.from(rows, (r) => nameIndex.get(r.name)!);
+  const index = createEmbeddingIndex(matrix, DIMS);
+  const probe = (path: string) => {
+    const embedding = cache.get(path);
+    return embedding ? searchPeople(index, owners, embedding)[0] : undefined;
+  };
+  const result: ProtocolResult = { known: [], impostors: [], missingProbes: 0 };
+  for (const { name, path } of known) {
+    const top = probe(path);
+    if (!top) result.missingProbes++;
+    // A probe without a face is a miss: it can never be named.
+    result.known.push(top ? { score: top.score, correct: names[top.person] === name } : { score: -1, correct: false });
+  }
+  for (const [, paths] of people) {
+    if (paths.length !== 1) continue;
+    const top = probe(paths[0]!);
+    if (!top) { result.missingProbes++; continue; }
+    result.impostors.push({ score: top.score, correct: false, path: paths[0]!, matched: names[top.person]! });
+  }
+  return result;
+}
+
+function summarize(label: string, r: ProtocolResult, threshold: number) {
+  const at1e2 = openSetPoint(r.known, r.impostors, thresholdAtFpir(r.impostors.map((p) => p.score), 0.01));
+  const atDefault = openSetPoint(r.known, r.impostors, threshold);
+  const metrics = { rank1: rank1(r.known), dirAtFpir1e2: at1e2.dir, fpirAtDefaultThreshold: atDefault.fpir, dirAtDefaultThreshold: atDefault.dir };
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  console.log(`${label}: ${r.known.length} known probes, ${r.impostors.length} impostor probes, ${r.missingProbes} probes without a face`);
+  console.log(`  rank-1 ${pct(metrics.rank1)}; DIR ${pct(at1e2.dir)} at FPIR 1 % (threshold ${at1e2.threshold.toFixed(3)})`);
+  console.log(`  at threshold ${threshold}: FPIR ${pct(atDefault.fpir)}, DIR ${pct(atDefault.dir)}`);
+  return { metrics, thresholdAt1e2: at1e2.threshold };
+}
+
+/** Impostors accepted at the threshold whose name resembles the person they matched: likely the same person. */
+function probableAliases(r: ProtocolResult, threshold: number): string[] {
+  const squash = (s: string) => normalizeName(s).replace(/[aeiouy\s]/g, '');
+  return r.impostors
+    .filter((p) => p.score >= threshold)
+    .map((p) => ({ ...p, probe: p.path.split('/').at(-2)! }))
+    .filter((p) => squash(p.probe).slice(0, 3) === squash(p.matched).slice(0, 3) || normalizeName(p.probe).split(' ').at(-1) === normalizeName(p.matched).split(' ').at(-1))
+    .map((p) => `${p.probe} → ${p.matched} (${p.score.toFixed(3)})`);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { cache: { type: 'string', default: '/tmp/cf-eval-cache' }, 'from-gallery': { type: 'string' }, threshold: { type: 'string' }, workers: { type: 'string', default: '2' } },
+  });
+  if (!positionals[0]) throw new Error('usage: npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--threshold <cos>]');
+  const dir = resolve(positionals[0]);
+  const config = getConfig();
+  const threshold = values.threshold !== undefined ? Number(values.threshold) : (config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD);
+  if (!Number.isFinite(threshold)) throw new Error('--threshold takes a number');
+  const people = await listPeople(dir);
+  await mkdir(values.cache, { recursive: true });
+  const cacheFile = join(values.cache, `embeddings-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+  const cache = await readCache(cacheFile);
+  if (values['from-gallery']) console.log(`seeded ${await seedFromGallery(cache, values['from-gallery'])} embeddings from ${values['from-gallery']}`);
+  const paths = [...people.values()].flat();
+  await embedMissing(cache, paths, config.MODEL_DIR, Number(values.workers));
+  await writeCache(cacheFile, cache);
+  const noFace = paths.filter((p) => cache.get(p) === null).length;
+  console.log(`${people.size} people, ${paths.length} photos (${noFace} without a detected face); cache ${cacheFile}.*`);
+  const single = runProtocol(people, cache, 'single');
+  const multi = runProtocol(people, cache, 'multi');
+  const s = summarize('single', single, threshold);
+  const m = summarize('multi', multi, threshold);
+  const calibration = fitLogistic([...single.known, ...single.impostors, ...multi.known, ...multi.impostors]);
+  console.log(`confidence fit (all probes, both protocols): center ${calibration.center.toFixed(4)}, scale ${calibration.scale.toFixed(4)}`);
+  const aliases = probableAliases(multi, threshold);
+  console.log(`impostors accepted at ${threshold} (multi) that look like the same person under another spelling: ${aliases.length}`);
+  for (const alias of aliases) console.log(`  ${alias}`);
+  console.log(JSON.stringify({ single: s.metrics, multi: m.metrics }));
+}
+
+main().catch((error: unknown) => {
+  console.error(`eval:identify: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
