@@ -1,7 +1,9 @@
 import 'server-only';
 import { AppError } from '../errors';
 import { getRecognizer } from './index';
+import type { CelebrityPage, LocalRecognizer } from './local';
 import { celebrityIdSchema, type CelebrityInfo } from './schema';
+import type { Recognizer } from './types';
 
 export type CelebrityDetails = CelebrityInfo & { Id: string };
 
@@ -32,4 +34,14 @@ export function describeLink(url: string): string {
 /** Where to look someone up when the gallery knows no page for them. */
 export function webSearchUrl(name: string): string {
   return `https://duckduckgo.com/?q=${encodeURIComponent(name)}`;
+}
+
+function canList(recognizer: Recognizer): recognizer is LocalRecognizer {
+  return typeof (recognizer as Partial<LocalRecognizer>).listCelebrities === 'function';
+}
+
+/** A page of the local gallery's celebrities, or null when the recognizer (Rekognition) cannot list its own. */
+export async function listKnownCelebrities(options: { query?: string; page?: number; pageSize?: number }): Promise<CelebrityPage | null> {
+  const recognizer = await getRecognizer();
+  return canList(recognizer) ? recognizer.listCelebrities(options) : null;
 }
