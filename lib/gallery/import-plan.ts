@@ -34,23 +34,29 @@ export async function planImport(gallery: Gallery, dir: string): Promise<ImportP
   const root = resolve(dir);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new Error(`${dir} is not a directory (expected one folder per person)`);
-  const folders = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() || e.isSymbolicLink())
+    .map((e) => e.name)
+    .sort();
   const tasks: PhotoTask[] = [];
   let skipped = 0;
   let people = 0;
   for (const folder of folders) {
-    const files = (await readdir(join(root, folder), { withFileTypes: true }))
-      .filter((e) => e.isFile() && PHOTO_EXTENSIONS.has(extname(e.name).toLowerCase()))
-      .map((e) => e.name)
-      .sort();
-    if (files.length > 0) people += 1;
+    const isFolder = (await stat(join(root, folder)).catch(() => null))?.isDirectory();
+    if (!isFolder) continue;
+    const files = (await readdir(join(root, folder))).filter((f) => PHOTO_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    let photos = 0;
     for (const file of files) {
       const path = join(root, folder, file);
-      const { size, mtimeMs } = await stat(path);
+      const info = await stat(path).catch(() => null); // follows symlinks; a dangling one is skipped
+      if (!info?.isFile()) continue;
+      photos += 1;
+      const { size, mtimeMs } = info;
       const known = gallery.photos[path];
       if (known && known.size === size && known.mtimeMs === mtimeMs) skipped += 1;
       else tasks.push({ name: folderToName(folder), path, size, mtimeMs });
     }
+    if (photos > 0) people += 1;
   }
   return { people, tasks, skipped };
 }
