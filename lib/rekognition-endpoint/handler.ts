@@ -83,7 +83,7 @@ async function recognizeCelebrities(payload: unknown, options: EndpointOptions) 
   const format = sniffFormat(bytes);
   const formats = options.formats ?? ['jpeg', 'png'];
   if (!format || !formats.includes(format)) {
-    throw new AwsError('InvalidImageFormatException', `Request has invalid image format: use ${formats.join(' or ').toUpperCase()}.`);
+    throw new AwsError('InvalidImageFormatException', `Request has invalid image format: use ${formats.map((format) => format.toUpperCase()).join(' or ')}.`);
   }
   const recognizer = await options.getRecognizer();
   // Parsing strips anything beyond Rekognition's fields, so the answer is exactly its shape.
