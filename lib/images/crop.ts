@@ -1,0 +1,34 @@
+import sharp from 'sharp';
+import type { BoundingBox } from '../recognizer/schema';
+
+/** Side of the square face thumbnails, pixels (2× the 80 px they are shown at). */
+export const faceThumbnailSide = 160;
+/** Margin around the face box, as a fraction of its size, so hair and chin stay in the thumbnail. */
+const MARGIN = 0.35;
+
+/**
+ * A square JPEG thumbnail of one face of a stored (upright, normalized) photo. `box` is Rekognition's
+ * BoundingBox (ratios 0..1 of the photo's width and height); it is widened by a margin and clamped to the photo.
+ */
+export async function cropFace(photo: Uint8Array, size: { width: number; height: number }, box: BoundingBox): Promise<Uint8Array> {
+  const faceW = box.Width * size.width;
+  const faceH = box.Height * size.height;
+  const side = Math.max(faceW, faceH) * (1 + 2 * MARGIN);
+  const centerX = (box.Left + box.Width / 2) * size.width;
+  const centerY = (box.Top + box.Height / 2) * size.height;
+  const clampedSide = Math.max(1, Math.min(side, size.width, size.height));
+  const left = Math.round(Math.min(Math.max(0, centerX - clampedSide / 2), size.width - clampedSide));
+  const top = Math.round(Math.min(Math.max(0, centerY - clampedSide / 2), size.height - clampedSide));
+  const extract = {
+    left: Math.max(0, left),
+    top: Math.max(0, top),
+    width: Math.max(1, Math.min(Math.round(clampedSide), size.width - Math.max(0, left))),
+    height: Math.max(1, Math.min(Math.round(clampedSide), size.height - Math.max(0, top))),
+  };
+  const data = await sharp(photo)
+    .extract(extract)
+    .resize(faceThumbnailSide, faceThumbnailSide, { fit: 'cover' })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  return new Uint8Array(data);
+}

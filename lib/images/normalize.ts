@@ -1,0 +1,76 @@
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../errors';
+import { limits } from '../limits';
+import { imageMimeTypes, sniffImageType, type ImageType } from './sniff';
+
+/** A photo ready to store and recognize: upright JPEG without metadata, so stored boxes line up with it. */
+export interface NormalizedImage {
+  bytes: Uint8Array;
+  mimeType: 'image/jpeg';
+  width: number;
+  height: number;
+  /** The type the upload declared by its magic bytes. */
+  sourceType: ImageType;
+}
+
+/** Stored photos are capped here: plenty for face boxes and thumbnails, and it bounds disk use per result. */
+export const maxStoredSide = 4096;
+const JPEG_QUALITY = 88;
+
+const acceptedList = Object.keys(imageMimeTypes).map((type) => type.toUpperCase()).join(', ');
+
+/**
+ * Checks an upload before decoding: not empty, within lib/limits maxUploadBytes, and one of the accepted
+ * types by magic bytes. Throws AppError (invalid_input, too_large, unsupported_type) with a message for people.
+ */
+export function checkUpload(bytes: Uint8Array): ImageType {
+  if (bytes.byteLength === 0) throw new AppError('invalid_input', 'The file is empty. Choose a photo to upload.');
+  if (bytes.byteLength > limits.maxUploadBytes) {
+    const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
+    throw new AppError('too_large', `The photo is ${mb} MB; the limit is ${limits.maxUploadBytes / 1024 / 1024} MB.`);
+  }
+  const type = sniffImageType(bytes);
+  if (!type) throw new AppError('unsupported_type', `That file is not a supported image. Use ${acceptedList}.`);
+  return type;
+}
+
+async function readSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new AppError('unsupported_type', 'The image could not be read; it may be damaged or not really an image.', { cause: error });
+  }
+  if (!meta.width || !meta.height) throw new AppError('unsupported_type', 'The image has no readable dimensions.');
+  const pageHeight = meta.pageHeight ?? meta.height;
+  // EXIF orientations 5-8 swap width and height once the photo is upright.
+  const swapped = (meta.orientation ?? 1) >= 5;
+  return swapped ? { width: pageHeight, height: meta.width } : { width: meta.width, height: pageHeight };
+}
+
+/**
+ * Validates and re-encodes an upload: header checked against the pixel budget before any decoding (so a
+ * decompression bomb is refused cheaply), EXIF orientation applied, first frame only, transparency flattened
+ * on white, longest side capped at maxStoredSide, all metadata (EXIF, GPS) dropped.
+ */
+export async function normalizeImage(input: Uint8Array): Promise<NormalizedImage> {
+  const sourceType = checkUpload(input);
+  const { width, height } = await readSize(input);
+  if (width * height > limits.maxPixels) {
+    throw new AppError('too_large', `The image is ${width}×${height} px; the limit is ${limits.maxPixels / 1e6} megapixels.`);
+  }
+  if (Math.min(width, height) < limits.minSidePixels) {
+    throw new AppError('image_too_small', `The image is only ${width}×${height} px; faces need at least ${limits.minSidePixels} px on each side.`);
+  }
+  try {
+    const { data, info } = await sharp(input, { limitInputPixels: limits.maxPixels, pages: 1 })
+      .rotate()
+      .resize({ width: maxStoredSide, height: maxStoredSide, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: JPEG_QUALITY })
+      .toBuffer({ resolveWithObject: true });
+    return { bytes: new Uint8Array(data), mimeType: 'image/jpeg', width: info.width, height: info.height, sourceType };
+  } catch (error) {
+    throw new AppError('unsupported_type', 'The image could not be decoded; it may be damaged or truncated.', { cause: error });
+  }
+}

@@ -1,0 +1,41 @@
+import type { RecognizerKind } from '../recognizer/types';
+import type { RecognizeCelebritiesResult } from '../recognizer/schema';
+
+/** The stored photo's facts; the bytes themselves are read with RecognitionStore.readImage. */
+export interface StoredImageInfo {
+  mimeType: string;
+  width: number;
+  height: number;
+  byteLength: number;
+}
+
+/** One recognition as kept by the store: the Rekognition-shaped result and the photo it was made from. */
+export interface StoredRecognition {
+  /** URL-safe, unguessable (nanoid, 22 characters = 132 bits). */
+  id: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  recognizer: RecognizerKind;
+  result: RecognizeCelebritiesResult;
+  image: StoredImageInfo;
+}
+
+export interface NewRecognition {
+  recognizer: RecognizerKind;
+  result: RecognizeCelebritiesResult;
+  image: { bytes: Uint8Array; mimeType: string; width: number; height: number };
+}
+
+/**
+ * Where results and photos live. SQLite + files today (lib/store/sqlite-store); a PostgreSQL + S3
+ * implementation only has to honour this contract.
+ */
+export interface RecognitionStore {
+  /** Persists photo then result; resolves only once both are durable. */
+  save(recognition: NewRecognition): Promise<StoredRecognition>;
+  /** The recognition, or null for an unknown or malformed id. */
+  get(id: string): Promise<StoredRecognition | null>;
+  /** The stored photo, or null for an unknown or malformed id. */
+  readImage(id: string): Promise<{ bytes: Uint8Array; mimeType: string } | null>;
+  close(): void;
+}
