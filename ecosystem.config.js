@@ -1,0 +1,57 @@
+// pm2 process file: `pm2 start ecosystem.config.js` (first start), `pm2 reload ecosystem.config.js`
+// (zero-downtime update). Values come from the environment of the pm2 command, with production defaults;
+// see deploy/README.md. ESM because package.json says "type": "module" (pm2 loads it with require(),
+// which needs Node >= 20.19 for ES modules; the named export `apps` is what pm2 reads).
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const env = process.env;
+const dataDir = resolve(root, env.DATA_DIR ?? 'data');
+const logDir = resolve(root, env.LOG_DIR ?? 'logs');
+
+export const apps = [
+  {
+    name: env.PM2_APP_NAME ?? 'celebrity-finder',
+    cwd: root,
+    // A Node file, not `npm start`: pm2 then signals the server itself, and cluster mode works.
+    script: 'scripts/start-standalone.mjs',
+    // Cluster mode: workers share the port through the pm2 primary, so `pm2 reload` replaces them one at a
+    // time while the others keep serving. Two workers on the 2-core target: recognition is CPU-bound
+    // (ONNX Runtime), each worker holds its own models + gallery (~0.3 GB RSS measured, see
+    // deploy/README.md "Sizing"), and the SQLite store is one file shared by all workers.
+    exec_mode: 'cluster',
+    instances: Number(env.WEB_CONCURRENCY ?? 2),
+    env: {
+      NODE_ENV: 'production',
+      PORT: env.PORT ?? '3000',
+      // Fixed, not inherited: shells export HOSTNAME as the machine name, and only nginx may reach the app.
+      HOSTNAME: '127.0.0.1',
+      RECOGNIZER: env.RECOGNIZER ?? 'local',
+      DATA_DIR: dataDir,
+      MODEL_DIR: resolve(root, env.MODEL_DIR ?? 'models'),
+      ...(env.GALLERY_PATH ? { GALLERY_PATH: resolve(root, env.GALLERY_PATH) } : {}),
+      ...(env.AWS_REGION ? { AWS_REGION: env.AWS_REGION } : {}),
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    out_file: join(logDir, 'app-out.log'),
+    error_file: join(logDir, 'app-error.log'),
+    merge_logs: true,
+    log_date_format: 'YYYY-MM-DDTHH:mm:ss.SSSZ',
+    // Restart a worker whose memory grows past ~2.5x its measured steady state (leak guard, not a limit
+    // hit in normal use).
+    max_memory_restart: env.MAX_MEMORY_RESTART ?? '800M',
+    // pm2 sends SIGINT, then SIGKILL after kill_timeout: long enough for an in-flight recognition to
+    // finish (RECOGNITION_TIMEOUT_MS, 30 s) plus the upload still arriving through nginx.
+    kill_signal: 'SIGINT',
+    kill_timeout: 40_000,
+    // instrumentation.ts sends 'ready' after models and gallery are loaded; reload waits for it.
+    wait_ready: true,
+    listen_timeout: 120_000,
+    min_uptime: '20s',
+    max_restarts: 10,
+    exp_backoff_restart_delay: 200,
+  },
+];
+
+export default { apps };
