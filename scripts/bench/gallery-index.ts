@@ -1,8 +1,8 @@
 /**
- * The one place the benchmark touches lib/gallery's search index, so an API change there is a one-file fix
- * here. Answers row numbers (0-based, best first) so callers can check the top hit.
+ * The one place the benchmark touches lib/gallery, so an API change there is a one-file fix here:
+ * the raw index (for the 10k/100k/1M search) and the recognizer's match path (for end to end).
  */
-import { createEmbeddingIndex } from '../../lib/gallery/embedding-index';
+import { createEmbeddingIndex, decideMatch, DEFAULT_MATCH_THRESHOLD, searchPeople } from '../../lib/gallery/index';
 
 export interface BenchIndex {
   /** Row numbers of the k nearest rows to a unit query (cosine), best first. */
@@ -15,4 +15,13 @@ export const galleryIndexName = 'lib/gallery createEmbeddingIndex (int8 WASM-SIM
 export function buildGalleryIndex(matrix: Float32Array, dims: number): BenchIndex {
   const index = createEmbeddingIndex(matrix, dims);
   return { search: (query, k) => index.search(query, k).map((hit) => hit.row) };
+}
+
+/**
+ * What the local recognizer does per face: nearest rows grouped by person (searchPeople), then the
+ * open-set decision at the default threshold. `owners[row]` is the person index of each row.
+ */
+export function buildGalleryMatcher(matrix: Float32Array, dims: number, owners: Int32Array): (embedding: Float32Array) => boolean {
+  const index = createEmbeddingIndex(matrix, dims);
+  return (embedding) => decideMatch(searchPeople(index, owners, embedding), DEFAULT_MATCH_THRESHOLD) !== null;
 }
