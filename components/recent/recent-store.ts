@@ -1,0 +1,48 @@
+/** One of your results, kept only in this browser's localStorage. */
+export interface RecentResult {
+  id: string;
+  names: string[];
+  faces: number;
+  createdAt: string;
+}
+
+const KEY = 'celebrity-finder:recent:v1';
+const MAX = 12;
+const CHANGED = 'celebrity-finder:recent-changed';
+
+export function readRecent(): RecentResult[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter((r): r is RecentResult => typeof r?.id === 'string' && Array.isArray(r.names)).slice(0, MAX);
+  } catch {
+    return [];
+  }
+}
+
+function write(list: RecentResult[]): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(list.slice(0, MAX)));
+    window.dispatchEvent(new Event(CHANGED));
+  } catch {
+    // Private mode or a full quota: recent results are a convenience, the result page still works.
+  }
+}
+
+export function addRecent(result: RecentResult): void {
+  write([result, ...readRecent().filter((r) => r.id !== result.id)]);
+}
+
+export function clearRecent(): void {
+  write([]);
+}
+
+/** Calls back when the list changes in this tab or another one. */
+export function subscribeRecent(callback: () => void): () => void {
+  window.addEventListener(CHANGED, callback);
+  window.addEventListener('storage', callback);
+  return () => {
+    window.removeEventListener(CHANGED, callback);
+    window.removeEventListener('storage', callback);
+  };
+}

@@ -1,0 +1,87 @@
+import type { StoredRecognition } from '@/lib/store';
+import { CelebrityCard } from './celebrity-card';
+import { FaceBoxes, FaceHighlightProvider, HighlightOnHover, type DrawnFace } from './face-highlight';
+
+function drawnFaces(recognition: StoredRecognition): DrawnFace[] {
+  const { CelebrityFaces, UnrecognizedFaces } = recognition.result;
+  const named = CelebrityFaces.map((c, index) => ({
+    index,
+    box: c.Face.BoundingBox,
+    name: c.Name,
+    label: `${c.Name}, ${c.MatchConfidence.toFixed(1)} % match`,
+  }));
+  const unnamed = UnrecognizedFaces.map((f, i) => ({ index: CelebrityFaces.length + i, box: f.BoundingBox, name: null, label: 'Unrecognized face' }));
+  return [...named, ...unnamed];
+}
+
+/** The photo with its face boxes beside the celebrity cards; pointing at a card highlights its box. */
+export function ResultView({ recognition }: { recognition: StoredRecognition }) {
+  const { id, image, result } = recognition;
+  const celebrities = result.CelebrityFaces;
+  const unrecognized = result.UnrecognizedFaces.length;
+  return (
+    <FaceHighlightProvider>
+      <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <figure className="self-start">
+          <div className="relative overflow-visible rounded-2xl bg-slate-900/5 shadow-sm ring-1 ring-slate-200">
+            {/* eslint-disable-next-line @next/next/no-img-element -- the stored photo, served as-is so boxes line up */}
+            <img
+              src={`/api/recognitions/${id}/image`}
+              alt={celebrities.length ? `Photo with ${celebrities.map((c) => c.Name).join(', ')}` : 'The uploaded photo'}
+              width={image.width}
+              height={image.height}
+              className="block h-auto w-full rounded-2xl"
+            />
+            <FaceBoxes faces={drawnFaces(recognition)} />
+          </div>
+          <figcaption className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-500">
+            <span className="inline-flex items-center gap-1.5"><span aria-hidden="true" className="size-3 rounded-sm border-2 border-brand-500" />Recognized</span>
+            <span className="inline-flex items-center gap-1.5"><span aria-hidden="true" className="size-3 rounded-sm border-2 border-dashed border-slate-500" />Not recognized</span>
+          </figcaption>
+        </figure>
+        <section aria-labelledby="celebrities-heading" aria-live="polite">
+          <h2 id="celebrities-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
+            {celebrities.length ? `Recognized celebrities (${celebrities.length})` : 'No celebrities recognized'}
+          </h2>
+          {celebrities.length ? (
+            <ul aria-label="Recognized celebrities" className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-1">
+              {celebrities.map((celebrity, index) => (
+                <li key={`${celebrity.Id}-${index}`}>
+                  <CelebrityCard celebrity={celebrity} index={index} recognitionId={id} />
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="mt-3 rounded-2xl border border-slate-200 bg-white p-4 text-sm text-slate-600">
+              None of the faces matches a celebrity we know. See <a href="/celebrities" className="font-medium text-brand-700 underline">who we can recognize</a>.
+            </p>
+          )}
+          {unrecognized > 0 ? (
+            <div className="mt-6">
+              <p className="text-sm text-slate-700" data-testid="unrecognized-count">
+                {unrecognized === 1 ? '1 face was not recognized' : `${unrecognized} faces were not recognized`}
+              </p>
+              <ul aria-label="Unrecognized faces" className="mt-2 flex flex-wrap gap-2">
+                {result.UnrecognizedFaces.map((_face, i) => (
+                  <li key={i}>
+                    <HighlightOnHover index={celebrities.length + i}>
+                      {/* eslint-disable-next-line @next/next/no-img-element -- server-cropped thumbnail */}
+                      <img
+                        src={`/api/recognitions/${id}/faces/${celebrities.length + i}`}
+                        alt={`Unrecognized face ${i + 1}`}
+                        width={48}
+                        height={48}
+                        loading="lazy"
+                        className="size-12 rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200 grayscale hover:grayscale-0"
+                      />
+                    </HighlightOnHover>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </section>
+      </div>
+    </FaceHighlightProvider>
+  );
+}

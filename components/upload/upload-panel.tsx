@@ -1,0 +1,133 @@
+'use client';
+
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { limits } from '@/lib/limits';
+import { acceptedTypes, formatBytes } from './prepare-photo';
+import { UploadStatus } from './upload-status';
+import { usePhotoUpload } from './use-photo-upload';
+
+function firstFile(data: DataTransfer | null): File | null {
+  if (!data) return null;
+  return data.files[0] ?? [...data.items].find((item) => item.kind === 'file')?.getAsFile() ?? null;
+}
+
+/** Pick, drop or paste a photo, preview it, and send it for recognition. */
+export function UploadPanel() {
+  const inputId = useId();
+  const hintId = useId();
+  const { file, previewUrl, phase, problem, choose, reset, recognize } = usePhotoUpload();
+  const [dragging, setDragging] = useState(false);
+  const recognizeButton = useRef<HTMLButtonElement>(null);
+  const working = phase.name === 'shrinking' || phase.name === 'uploading' || phase.name === 'recognizing' || phase.name === 'done';
+
+  // Paste works anywhere on the page, not only when the drop zone has focus.
+  useEffect(() => {
+    const onPaste = (event: ClipboardEvent) => {
+      const pasted = firstFile(event.clipboardData);
+      if (!pasted) return;
+      event.preventDefault();
+      choose(pasted);
+    };
+    // A photo dropped beside the zone must not make the browser navigate away to it.
+    const swallow = (event: Event) => event.preventDefault();
+    window.addEventListener('paste', onPaste);
+    window.addEventListener('dragover', swallow);
+    window.addEventListener('drop', swallow);
+    return () => {
+      window.removeEventListener('paste', onPaste);
+      window.removeEventListener('dragover', swallow);
+      window.removeEventListener('drop', swallow);
+    };
+  }, [choose]);
+
+  useEffect(() => {
+    if (phase.name === 'selected' && !problem) recognizeButton.current?.focus();
+  }, [phase.name, problem, file]);
+
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    choose(firstFile(event.dataTransfer));
+  };
+
+  return (
+    <section aria-label="Upload a photo" className="rounded-3xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+      <div
+        data-testid="drop-zone"
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        className={`relative flex min-h-72 flex-col items-center justify-center gap-4 overflow-hidden rounded-2xl border-2 border-dashed p-6 text-center transition-colors ${
+          dragging ? 'border-brand-500 bg-brand-50' : 'border-slate-300 bg-slate-50/60'
+        }`}
+      >
+        {previewUrl && file ? (
+          <figure className="flex w-full flex-col items-center gap-3">
+            {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL, nothing to optimise */}
+            <img src={previewUrl} alt="Preview of the chosen photo" className="max-h-80 w-auto max-w-full rounded-xl object-contain shadow-md" />
+            <figcaption className="max-w-full truncate text-sm text-slate-600">
+              {file.name || 'Pasted photo'} · {formatBytes(file.size)}
+              {file.size > limits.maxUploadBytes ? ' · will be shrunk before upload' : ''}
+            </figcaption>
+          </figure>
+        ) : (
+          <>
+            <div aria-hidden="true" className="grid size-14 place-items-center rounded-2xl bg-brand-100 text-brand-700">
+              <svg viewBox="0 0 24 24" className="size-7" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+                <path d="M4 16l4.6-4.6a2 2 0 0 1 2.8 0L16 16m-2-2 1.6-1.6a2 2 0 0 1 2.8 0L20 14M14 8h.01M6 20h12a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2Z" />
+              </svg>
+            </div>
+            <div>
+              <p className="text-lg font-semibold text-slate-900">Drop a photo here</p>
+              <p id={hintId} className="mt-1 text-sm text-slate-500">
+                or paste one with <kbd className="rounded border border-slate-300 bg-white px-1.5 py-0.5 font-sans text-xs">Ctrl</kbd>+
+                <kbd className="rounded border border-slate-300 bg-white px-1.5 py-0.5 font-sans text-xs">V</kbd> anywhere on this page ·
+                JPEG, PNG, WebP, AVIF or GIF
+              </p>
+            </div>
+          </>
+        )}
+        <div className="flex flex-wrap items-center justify-center gap-3">
+          <input
+            id={inputId}
+            type="file"
+            accept={acceptedTypes.join(',')}
+            aria-describedby={hintId}
+            className="peer sr-only"
+            disabled={working}
+            onChange={(event) => {
+              choose(event.target.files?.[0]);
+              event.target.value = '';
+            }}
+          />
+          <label
+            htmlFor={inputId}
+            className="cursor-pointer rounded-xl border border-slate-300 bg-white px-4 py-2.5 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-brand-600 peer-disabled:cursor-not-allowed peer-disabled:opacity-50"
+          >
+            {file ? 'Choose another photo' : 'Choose a photo'}
+          </label>
+          {file ? (
+            <button
+              ref={recognizeButton}
+              type="button"
+              onClick={recognize}
+              disabled={working}
+              className="rounded-xl bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
+            >
+              {working ? 'Recognizing…' : 'Recognize'}
+            </button>
+          ) : null}
+          {file && !working ? (
+            <button type="button" onClick={reset} className="rounded-xl px-3 py-2.5 text-sm font-medium text-slate-500 hover:bg-slate-100 hover:text-slate-800">
+              Clear
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <UploadStatus phase={phase} problem={problem} />
+    </section>
+  );
+}

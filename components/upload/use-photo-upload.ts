@@ -1,0 +1,88 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { addRecent } from '@/components/recent/recent-store';
+import { checkPhoto, PhotoProblem, shrinkToUploadLimit } from './prepare-photo';
+import { uploadPhoto } from './upload-request';
+
+export type UploadPhase =
+  | { name: 'idle' }
+  | { name: 'selected' }
+  | { name: 'shrinking' }
+  | { name: 'uploading'; progress: number }
+  | { name: 'recognizing' }
+  | { name: 'done' };
+
+export interface Problem {
+  title: string;
+  message: string;
+}
+
+function toProblem(error: unknown): Problem {
+  if (error instanceof PhotoProblem) return { title: error.title, message: error.message };
+  return { title: 'Something went wrong', message: 'Please try again.' };
+}
+
+/** The upload flow's state: the chosen photo and its preview, the phase, and the last problem. */
+export function usePhotoUpload() {
+  const router = useRouter();
+  const [file, setFile] = useState<File | null>(null);
+  const [previewUrl, setPreviewUrl] = useState<string | null>(null);
+  const [phase, setPhase] = useState<UploadPhase>({ name: 'idle' });
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const busy = useRef(false);
+
+  useEffect(() => () => void (previewUrl && URL.revokeObjectURL(previewUrl)), [previewUrl]);
+
+  const choose = useCallback((chosen: File | null | undefined) => {
+    if (!chosen || busy.current) return;
+    try {
+      checkPhoto(chosen);
+    } catch (error) {
+      setProblem(toProblem(error));
+      return;
+    }
+    setProblem(null);
+    setFile(chosen);
+    setPreviewUrl(URL.createObjectURL(chosen));
+    setPhase({ name: 'selected' });
+  }, []);
+
+  const reset = useCallback(() => {
+    setFile(null);
+    setPreviewUrl(null);
+    setProblem(null);
+    setPhase({ name: 'idle' });
+  }, []);
+
+  const recognize = useCallback(async () => {
+    if (!file || busy.current) return;
+    busy.current = true;
+    setProblem(null);
+    try {
+      setPhase({ name: 'shrinking' });
+      const upload = await shrinkToUploadLimit(file);
+      setPhase({ name: 'uploading', progress: 0 });
+      const created = await uploadPhoto(upload, (progress) =>
+        setPhase(progress >= 1 ? { name: 'recognizing' } : { name: 'uploading', progress }),
+      );
+      const faces = created.result.CelebrityFaces.length + created.result.UnrecognizedFaces.length;
+      if (faces === 0) {
+        setProblem({ title: 'No faces found', message: 'We could not find a face in this photo. Try one where faces are clear and facing the camera.' });
+        setPhase({ name: 'selected' });
+        return;
+      }
+      addRecent({ id: created.id, names: created.result.CelebrityFaces.map((c) => c.Name), faces, createdAt: new Date().toISOString() });
+      setPhase({ name: 'done' });
+      router.push(`/r/${created.id}`);
+    } catch (error) {
+      setProblem(toProblem(error));
+      setPhase({ name: 'selected' });
+    } finally {
+      busy.current = false;
+    }
+  }, [file, router]);
+
+  return { file, previewUrl, phase, problem, choose, reset, recognize };
+}
