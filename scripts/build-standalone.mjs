@@ -3,7 +3,7 @@
 // build/releases/<id> that build/current points to. Running workers keep serving from their own release
 // while the next one is built, so `pm2 reload` after this script is a zero-downtime update.
 //
-// Usage: node scripts/build-standalone.mjs [--skip-build] [--keep N]
+// Usage: node scripts/build-standalone.mjs [--skip-build] [--keep N] | --print-hash (source hash only)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ function fail(message) {
 }
 
 /** Hash of every source file git knows about (tracked or untracked, not ignored): lets callers reuse a fresh build. */
-export function sourceHash() {
+function sourceHash() {
   const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
   if (listed.status !== 0) return `unknown-${Date.now()}`;
   const hash = createHash('sha256');
@@ -97,6 +97,10 @@ function activate(id) {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const started = Date.now();
   const hash = sourceHash();
+  if (args.includes('--print-hash')) {
+    console.log(hash);
+    process.exit(0);
+  }
   if (!args.includes('--skip-build')) runNextBuild();
   const { id, release } = makeRelease(hash);
   activate(id);

@@ -1,0 +1,96 @@
+/** HTTP traffic for the deploy smoke test: uploads through nginx and a bounded request stream. */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+export interface Upload {
+  status: number;
+  contentType: string;
+  server: string;
+  body: string;
+}
+
+/** POSTs `bytes` as the multipart field `image`, as the upload form does. */
+export async function upload(base: string, bytes: Uint8Array<ArrayBuffer>, filename: string, type = 'image/jpeg'): Promise<Upload> {
+  const form = new FormData();
+  form.set('image', new Blob([bytes], { type }), filename);
+  const response = await fetch(`${base}/api/recognitions`, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    server: response.headers.get('server') ?? '',
+    body: await response.text(),
+  };
+}
+
+export function uploadFile(base: string, path: string): Promise<Upload> {
+  return upload(base, new Uint8Array(readFileSync(path)), basename(path));
+}
+
+export interface StreamReport {
+  total: number;
+  failures: number;
+  byKind: Record<string, { ok: number; failed: number }>;
+  samples: string[];
+  seconds: number;
+}
+
+type Probe = { kind: string; send: () => Promise<Response> };
+
+/**
+ * Sends requests from `lanes` parallel loops (page, health, result page, real recognition uploads) until
+ * `during` settles plus `tailMs`, at most `maxRequests`. Any non-2xx answer or network error is a failure.
+ */
+export async function streamDuring(
+  base: string, photos: string[], resultId: string, during: () => Promise<void>,
+  options = { lanes: 4, tailMs: 2000, maxRequests: 3000 },
+): Promise<StreamReport> {
+  const probes: Probe[] = [
+    { kind: 'GET /', send: () => fetch(`${base}/`) },
+    { kind: 'GET /api/health', send: () => fetch(`${base}/api/health`) },
+    { kind: 'GET /r/{id}', send: () => fetch(`${base}/r/${resultId}`) },
+    ...photos.map((path): Probe => {
+      const bytes = new Uint8Array(readFileSync(path));
+      return {
+        kind: 'POST /api/recognitions',
+        send: () => {
+          const form = new FormData();
+          form.set('image', new Blob([bytes], { type: 'image/jpeg' }), basename(path));
+          return fetch(`${base}/api/recognitions`, { method: 'POST', body: form });
+        },
+      };
+    }),
+  ];
+  const report: StreamReport = { total: 0, failures: 0, byKind: {}, samples: [], seconds: 0 };
+  const started = performance.now();
+  let stopped = false;
+  const lane = async (offset: number) => {
+    for (let i = offset; !stopped && report.total < options.maxRequests; i += 1) {
+      const probe = probes[i % probes.length]!;
+      const counts = (report.byKind[probe.kind] ??= { ok: 0, failed: 0 });
+      report.total += 1;
+      try {
+        const response = await probe.send();
+        const body = await response.text();
+        if (response.ok) counts.ok += 1;
+        else fail(counts, `${probe.kind} -> ${response.status} ${body.slice(0, 120)}`);
+      } catch (error) {
+        fail(counts, `${probe.kind} -> ${(error as Error).message}`);
+      }
+    }
+  };
+  const fail = (counts: { failed: number }, sample: string) => {
+    counts.failed += 1;
+    report.failures += 1;
+    if (report.samples.length < 5) report.samples.push(sample);
+  };
+  const lanes = Array.from({ length: options.lanes }, (_, index) => lane(index));
+  try {
+    await during();
+    await new Promise((resolve) => setTimeout(resolve, options.tailMs));
+  } finally {
+    stopped = true;
+    await Promise.all(lanes);
+    report.seconds = (performance.now() - started) / 1000;
+  }
+  return report;
+}
