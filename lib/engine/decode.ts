@@ -1,0 +1,46 @@
+/**
+ * Decode stage: the only module of the engine that imports sharp. Bytes in, upright 8-bit RGB out
+ * (EXIF orientation applied, alpha flattened, colour converted to sRGB), with an explicit pixel limit.
+ */
+import sharp from 'sharp';
+import { AppError } from '../errors';
+import { limits } from '../limits';
+import type { RgbImage } from './image';
+
+/**
+ * Decodes an encoded image (JPEG, PNG, WebP, GIF, AVIF, TIFF) into upright RGB.
+ * @returns uint8 HWC [height, width, 3], RGB, 0..255.
+ * @throws AppError invalid_input when the bytes are not a decodable image, too_large beyond limits.maxPixels.
+ */
+export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/pixel limit/i.test(message)) {
+      throw new AppError('too_large', `The image has more than ${limits.maxPixels} pixels.`, { cause: error });
+    }
+    throw new AppError('invalid_input', 'The image could not be decoded.', { cause: error });
+  }
+}
+
+/**
+ * Resizes an RGB image with libvips' area-aware filter (no aliasing on strong downscales): used to build
+ * the detector's pyramid levels.
+ * @returns uint8 HWC [height, width, 3], RGB, 0..255.
+ */
+export async function resizeImage(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}

@@ -1,0 +1,70 @@
+/**
+ * The offline face engine: decode → detect (pyramid) → 68 landmarks → 5-point alignment → 512-d embedding,
+ * plus attribute nets, returning Rekognition-shaped faces. See docs/engine.md.
+ */
+import path from 'node:path';
+import { limits } from '../limits';
+import { decodeImage } from './decode';
+import { detectFaces } from './detect';
+import { alignFace, embedFace, predictLandmarks } from './face';
+import { toComparedFace } from './rekognition-face';
+import { loadDetector } from './nets/detector';
+import { loadEmbedder } from './nets/embedder';
+import { loadLandmarker } from './nets/landmarks';
+import { releaseModel } from './runtime';
+import type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis } from './types';
+
+export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, PixelBox } from './types';
+
+export interface EngineOptions {
+  /** Folder holding fr_detect.onnx, fr_landmark.onnx, fr_feature.onnx, … (see scripts/setup-models.mjs). */
+  modelDir: string;
+  /** Threads per inference (default 2: this box's cores). */
+  intraOpThreads?: number;
+}
+
+/**
+ * Loads every model once and returns the engine. Rejects, naming the file, when a model is missing or is
+ * not the expected net.
+ */
+export async function createEngine(options: EngineOptions): Promise<FaceEngine> {
+  const settings = { intraOpThreads: options.intraOpThreads ?? 2 };
+  const file = (name: string) => path.join(options.modelDir, `fr_${name}.onnx`);
+  const [detector, landmarker, embedder] = await Promise.all([
+    loadDetector(file('detect'), settings),
+    loadLandmarker(file('landmark'), settings),
+    loadEmbedder(file('feature'), settings),
+  ]);
+
+  async function analyze(image: Uint8Array, opts: AnalyzeOptions = {}): Promise<ImageAnalysis> {
+    const timings: Record<string, number> = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 };
+    const clock = () => performance.now();
+    let t = clock();
+    const img = await decodeImage(image);
+    timings.decode = clock() - t;
+    t = clock();
+    const dets = await detectFaces(detector, img, Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces));
+    timings.detect = clock() - t;
+    const faces: AnalyzedFace[] = [];
+    for (const det of dets) {
+      t = clock();
+      const landmarks = await predictLandmarks(landmarker, img, det);
+      timings.landmarks! += clock() - t;
+      t = clock();
+      const aligned = alignFace(img, landmarks);
+      timings.align! += clock() - t;
+      t = clock();
+      const embedding = await embedFace(embedder, aligned);
+      timings.embed! += clock() - t;
+      faces.push({ face: toComparedFace(det, landmarks, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding });
+    }
+    return { width: img.width, height: img.height, faces, timings };
+  }
+
+  return {
+    analyze,
+    async close() {
+      await Promise.all([detector, landmarker, embedder].map((m) => releaseModel(m.model)));
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * fr_feature.onnx — ArcFace-style face embedding net from faceplugin-face-recognition-js@0.0.1
+ * (MIT, as declared by its vendor).
+ * Input  `input`:  float32 NCHW [1, 3, 112, 112], BGR (scores better than RGB on LFW), (v − 127) / 128,
+ *                  face aligned to the ArcFace 5-point template.
+ * Output `output`: float32 [1, 512], not normalised.
+ */
+import { assertModelIO, loadModel, runModel, type LoadedModel, type SessionSettings } from '../runtime';
+
+export const EMBEDDER_INPUT = 112;
+export const EMBEDDING_SIZE = 512;
+
+export interface EmbedderModel {
+  model: LoadedModel;
+  /** @returns float32 [512] raw embedding. */
+  predict(input: Float32Array): Promise<Float32Array>;
+}
+
+/** Loads fr_feature.onnx from `path`. */
+export async function loadEmbedder(path: string, settings: SessionSettings): Promise<EmbedderModel> {
+  const model = await loadModel(path, settings);
+  assertModelIO(model, ['input'], ['output']);
+  return {
+    model,
+    async predict(input) {
+      const out = await runModel(model, { input: { data: input, dims: [1, 3, EMBEDDER_INPUT, EMBEDDER_INPUT] } }, ['output']);
+      return out.output;
+    },
+  };
+}

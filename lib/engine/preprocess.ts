@@ -1,0 +1,140 @@
+/**
+ * Preprocess stage: pure functions from RGB pixels to model input tensors (typed arrays only, no I/O).
+ * Sampling is bilinear with k×k supersampling when the output is much smaller than the source region,
+ * so strong downscales (a 600 px face into 112 px) do not alias. Outside the image reads as black,
+ * as OpenCV's warpAffine does by default.
+ */
+import type { RgbImage } from './image';
+
+/**
+ * Affine map from output pixel (u, v) to source pixel (x, y): x = a·u + b·v + c, y = d·u + e·v + f.
+ * Pixel centres are at integer coordinates.
+ */
+export type Affine = readonly [a: number, b: number, c: number, d: number, e: number, f: number];
+
+/** Colour order of the channel planes of a tensor. */
+export type ChannelOrder = 'rgb' | 'bgr';
+
+function sampleInto(img: RgbImage, x: number, y: number, acc: Float64Array): void {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const { data, width, height } = img;
+  for (let j = 0; j < 2; j++) {
+    const yy = y0 + j;
+    if (yy < 0 || yy >= height) continue;
+    const wy = j === 0 ? 1 - fy : fy;
+    for (let i = 0; i < 2; i++) {
+      const xx = x0 + i;
+      if (xx < 0 || xx >= width) continue;
+      const w = wy * (i === 0 ? 1 - fx : fx);
+      const p = (yy * width + xx) * 3;
+      acc[0]! += w * data[p]!;
+      acc[1]! += w * data[p + 1]!;
+      acc[2]! += w * data[p + 2]!;
+    }
+  }
+}
+
+/**
+ * Samples an output image through an affine map.
+ * @returns float32 HWC [outH, outW, 3], RGB, 0..255.
+ */
+export function warpAffine(img: RgbImage, map: Affine, outW: number, outH: number): Float32Array {
+  const [a, b, c, d, e, f] = map;
+  // Source pixels covered by one output pixel, per axis: supersample that many times (capped).
+  const stretch = Math.max(Math.hypot(a, d), Math.hypot(b, e));
+  const k = Math.min(8, Math.max(1, Math.ceil(stretch)));
+  const out = new Float32Array(outW * outH * 3);
+  const acc = new Float64Array(3);
+  const norm = 1 / (k * k);
+  for (let v = 0; v < outH; v++) {
+    for (let u = 0; u < outW; u++) {
+      acc.fill(0);
+      for (let sj = 0; sj < k; sj++) {
+        const vv = v + (sj + 0.5) / k - 0.5;
+        for (let si = 0; si < k; si++) {
+          const uu = u + (si + 0.5) / k - 0.5;
+          sampleInto(img, a * uu + b * vv + c, d * uu + e * vv + f, acc);
+        }
+      }
+      const o = (v * outW + u) * 3;
+      out[o] = acc[0]! * norm;
+      out[o + 1] = acc[1]! * norm;
+      out[o + 2] = acc[2]! * norm;
+    }
+  }
+  return out;
+}
+
+/** The affine map that samples the axis-aligned source rectangle (x, y, w, h) into an outW×outH output. */
+export function rectMap(x: number, y: number, w: number, h: number, outW: number, outH: number): Affine {
+  const sx = w / outW;
+  const sy = h / outH;
+  return [sx, 0, x + 0.5 * sx - 0.5, 0, sy, y + 0.5 * sy - 0.5];
+}
+
+export interface PlanarOptions {
+  order: ChannelOrder;
+  /** Per-channel (in the output order) value subtracted from 0..255 pixels... */
+  mean: readonly [number, number, number];
+  /** ...then divided by this. */
+  std: readonly [number, number, number];
+  /** Mirror left-right (test-time augmentation). */
+  flip?: boolean;
+}
+
+/**
+ * HWC RGB 0..255 floats → float32 NCHW [1, 3, h, w] in the requested colour order, (v − mean) / std.
+ */
+export function toPlanar(hwc: Float32Array, w: number, h: number, opts: PlanarOptions): Float32Array {
+  const plane = w * h;
+  const out = new Float32Array(3 * plane);
+  const src = opts.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  for (let ch = 0; ch < 3; ch++) {
+    const s = src[ch]!;
+    const mean = opts.mean[ch]!;
+    const inv = 1 / opts.std[ch]!;
+    const base = ch * plane;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const sxp = opts.flip ? w - 1 - x : x;
+        out[base + y * w + x] = (hwc[(y * w + sxp) * 3 + s]! - mean) * inv;
+      }
+    }
+  }
+  return out;
+}
+
+/** HWC RGB 0..255 floats → float32 NCHW [1, 1, h, w] luma (BT.601) / scale. */
+export function toGrayPlanar(hwc: Float32Array, w: number, h: number, scale: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    out[i] = (0.299 * hwc[i * 3]! + 0.587 * hwc[i * 3 + 1]! + 0.114 * hwc[i * 3 + 2]!) / scale;
+  }
+  return out;
+}
+
+/**
+ * Copies a window of an image into the detector's input, padding outside the image with the neutral value.
+ * @returns float32 NCHW [1, 3, outH, outW], RGB, (v − 127) / 128 (the vendor's normalisation, about −1..1).
+ */
+export function detectorTensor(img: RgbImage, x0: number, y0: number, outW: number, outH: number): Float32Array {
+  const plane = outW * outH;
+  const out = new Float32Array(3 * plane);
+  const { data, width, height } = img;
+  for (let y = 0; y < outH; y++) {
+    const sy = y0 + y;
+    for (let x = 0; x < outW; x++) {
+      const sx = x0 + x;
+      const o = y * outW + x;
+      if (sy < 0 || sy >= height || sx < 0 || sx >= width) continue;
+      const p = (sy * width + sx) * 3;
+      out[o] = (data[p]! - 127) / 128;
+      out[plane + o] = (data[p + 1]! - 127) / 128;
+      out[2 * plane + o] = (data[p + 2]! - 127) / 128;
+    }
+  }
+  return out;
+}
