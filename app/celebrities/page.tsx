@@ -43,9 +43,9 @@ export default async function CelebritiesPage({ searchParams }: Props) {
               type="search"
               defaultValue={query}
               placeholder="Search by name"
-              className="w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm focus:border-slate-500 focus:outline-none"
+              className="w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm focus:border-brand-500 focus:outline-none"
             />
-            <button type="submit" className="rounded-lg bg-slate-900 px-4 py-2 font-medium text-white hover:bg-slate-700">
+            <button type="submit" className="rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
               Search
             </button>
           </form>
@@ -59,7 +59,7 @@ export default async function CelebritiesPage({ searchParams }: Props) {
               <li key={celebrity.id}>
                 <Link
                   href={`/celebrities/${celebrity.id}`}
-                  className="block rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm hover:border-slate-400"
+                  className="block rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm hover:border-brand-500"
                 >
                   <span className="font-medium text-slate-900">{celebrity.name}</span>
                   <span className="block text-xs text-slate-500">

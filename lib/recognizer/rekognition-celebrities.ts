@@ -33,7 +33,7 @@ export function describeLink(url: string): string {
 
 /** Where to look someone up when the gallery knows no page for them. */
 export function webSearchUrl(name: string): string {
-  return `https://duckduckgo.com/?q=${encodeURIComponent(name)}`;
+  return `https://www.google.com/search?q=${encodeURIComponent(name)}`;
 }
 
 function canList(recognizer: Recognizer): recognizer is LocalRecognizer {

@@ -34,7 +34,7 @@ export default async function CelebrityPage({ params }: Props) {
   return (
     <main className="mx-auto w-full max-w-2xl px-4 py-10">
       <nav className="mb-6 text-sm">
-        <Link href="/celebrities" className="text-slate-500 hover:text-slate-900 hover:underline">
+        <Link href="/celebrities" className="text-slate-500 hover:text-brand-700 hover:underline">
           ← All celebrities
         </Link>
       </nav>
@@ -54,7 +54,7 @@ export default async function CelebrityPage({ params }: Props) {
                     href={url}
                     rel="noopener noreferrer"
                     target="_blank"
-                    className="inline-flex items-center rounded-full bg-slate-100 px-3 py-1 font-medium text-slate-800 hover:bg-slate-200"
+                    className="inline-flex items-center rounded-full bg-brand-50 px-3 py-1 font-semibold text-brand-700 hover:bg-brand-100"
                   >
                     {celebrity.Urls.length > 0 ? describeLink(url) : `Search the web for ${celebrity.Name}`}
                   </a>
