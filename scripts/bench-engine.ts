@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:engine [-- --quick] [-- --skip-peers]`: the engine benchmark of issue 2.
+ * Our engine runs in this process; the peers (same nets on onnxruntime-web, face-api on tfjs-wasm) and the
+ * 10k/100k/1M search run in child processes so their memory and threads stay out of our figures.
+ * Human tables first, a plot under bench-results/, then ONE JSON line last.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runChild, type PeerResult } from './bench/child';
+import { benchOurs } from './bench/ours';
+import { loadBenchPhotos, repoRoot } from './bench/photos';
+import { writeLatencyPlot } from './bench/plot';
+import { createPhaseProgress } from './bench/progress';
+import { reportLines, summaryJson, type BenchData } from './bench/report';
+import type { SearchResult } from './bench/search-child';
+import { summarize } from './bench/stats';
+
+interface Flags {
+  quick: boolean;
+  skipPeers: boolean;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const known = new Set(['--quick', '--skip-peers']);
+  const unknown = argv.filter((a) => !known.has(a));
+  if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(' ')} (flags: --quick, --skip-peers)`);
+  return { quick: argv.includes('--quick'), skipPeers: argv.includes('--skip-peers') };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PEERS = [
+  { script: path.join(here, 'bench', 'peer-ort-web.ts'), phase: 'peer: onnxruntime-web' },
+  { script: path.join(here, 'bench', 'peer-face-api.ts'), phase: 'peer: face-api tfjs-wasm' },
+];
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const iterations = flags.quick ? 3 : 15;
+  const peerIterations = flags.quick ? 2 : 5;
+  const searchQueries = flags.quick ? 30 : 200;
+  const photos = await loadBenchPhotos();
+  const cpus = os.cpus();
+  console.log(`Celebrity Finder engine benchmark — ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}${flags.quick ? ', --quick' : ''}`);
+  console.log(`Photos (${photos.length}), from ../shared/datasets/raw:`);
+  for (const p of photos) console.log(`  ${p.kind.padEnd(6)} ${p.name.padEnd(13)} ${`${p.width}×${p.height}`.padEnd(10)} ${p.source}${p.note ? ` — ${p.note}` : ''}`);
+  console.log(`Iterations per photo: ours ${iterations}, peers ${peerIterations}; one warm-up pass per photo excluded from every figure.\n`);
+
+  const progress = createPhaseProgress();
+  const ours = await benchOurs(photos, iterations, (phase, done, total) => progress.update(phase, done, total));
+  const peers: PeerResult[] = [];
+  if (!flags.skipPeers) {
+    for (const peer of PEERS) {
+      peers.push(await runChild<PeerResult>(peer.script, peerIterations, (done, total, label) => progress.update(peer.phase, done, total, label)));
+    }
+  }
+  const search = await runChild<SearchResult>(path.join(here, 'bench', 'search-child.ts'), searchQueries, (done, total, label) =>
+    progress.update('search', done, total, label),
+  );
+  progress.stop();
+
+  const data: BenchData = { photos, iterations, ours, peers, search };
+  const json = summaryJson(data);
+  console.log('');
+  for (const line of reportLines(data, json)) console.log(line);
+  const plot = await writeLatencyPlot(plotInput(data), path.join(repoRoot, 'bench-results'));
+  console.log(`\nPlot: ${path.relative(process.cwd(), plot)}`);
+  console.log(JSON.stringify(json));
+}
+
+const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
+
+function plotInput(data: BenchData) {
+  const p50 = (perPhoto: Record<string, number[]>) => Object.fromEntries(Object.entries(perPhoto).map(([k, v]) => [k, summarize(v).p50]));
+  const series = [
+    { runtime: 'ours (onnxruntime-node)', perPhoto: data.ours.perPhoto },
+    ...data.peers.map((p) => ({ runtime: p.runtime, perPhoto: p.perPhoto })),
+  ].map((s, i) => ({ runtime: s.runtime, colour: COLOURS[i % COLOURS.length]!, p50: p50(s.perPhoto) }));
+  return {
+    title: 'Celebrity Finder: bytes → embeddings, per photo',
+    subtitle: `p50 of ${data.iterations} runs (peers fewer), ${os.cpus().length} cores; same photos, warm-up excluded`,
+    photos: data.photos.map((p) => p.name),
+    series,
+  };
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

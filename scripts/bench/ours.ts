@@ -1,0 +1,130 @@
+/**
+ * Our engine, measured in this process (so its peak RSS is ours alone): per-stage timings from
+ * `analyze().timings`, end to end (decode → match, with a gallery search per face), the like-for-like
+ * bytes → embeddings mode used for the peer ratios, and throughput with 1 and 2 concurrent callers.
+ */
+import path from 'node:path';
+import { createEngine } from '../../lib/engine/index';
+import type { FaceEngine } from '../../lib/engine/types';
+import { peakRssMb } from './child';
+import { buildGalleryMatcher } from './gallery-index';
+import { repoRoot, type BenchPhoto, type PhotoKind } from './photos';
+import { SampleSet } from './stats';
+import { randomUnitMatrix } from './vectors';
+
+/** Shaped like an all-of-LFW gallery (13,233 embeddings of 5,749 people), synthetic, for end to end. */
+export const E2E_GALLERY_ROWS = 13_233;
+export const E2E_GALLERY_PEOPLE = 5_749;
+
+type Matcher = (embedding: Float32Array) => boolean;
+
+function buildE2eMatcher(): Matcher {
+  const owners = Int32Array.from({ length: E2E_GALLERY_ROWS }, (_, row) => row % E2E_GALLERY_PEOPLE);
+  return buildGalleryMatcher(randomUnitMatrix(E2E_GALLERY_ROWS, 512, 7), 512, owners);
+}
+
+export interface OursResult {
+  settings: string;
+  /** `${kind}:${stage}` → ms samples (kind single|group; stages as the engine names them, plus search, total). */
+  stages: Record<string, number[]>;
+  /** Photo name → bytes → embeddings ms (embeddingsOnly), the like-for-like figure for the peer ratios. */
+  perPhoto: Record<string, number[]>;
+  faces: Record<string, number>;
+  /** Single-face photos per second, with 1 and 2 concurrent callers, end to end. */
+  photosPerSecond: { callers1: number; callers2: number };
+  peakRssMb: number;
+}
+
+export type Progress = (phase: string, done: number, total: number) => void;
+
+/** Full analysis then the recognizer's gallery match per face (what a request costs); stage samples. */
+async function endToEnd(engine: FaceEngine, match: Matcher, photo: BenchPhoto): Promise<{ total: number; timings: Record<string, number>; faces: number }> {
+  const start = performance.now();
+  const analysis = await engine.analyze(photo.bytes);
+  const searchStart = performance.now();
+  for (const face of analysis.faces) match(face.embedding);
+  const search = performance.now() - searchStart;
+  const total = performance.now() - start;
+  return { total, timings: { ...analysis.timings, search }, faces: analysis.faces.length };
+}
+
+async function measureStages(engine: FaceEngine, match: Matcher, photos: BenchPhoto[], iterations: number, progress: Progress, out: OursResult): Promise<void> {
+  const stages = new SampleSet();
+  const total = iterations * photos.length;
+  let done = 0;
+  for (let i = 0; i < iterations; i++) {
+    for (const photo of photos) {
+      const r = await endToEnd(engine, match, photo);
+      for (const [stage, ms] of Object.entries(r.timings)) stages.add(`${photo.kind}:${stage}`, ms);
+      stages.add(`${photo.kind}:total`, r.total);
+      out.faces[photo.name] = r.faces;
+      progress('ours: end to end', ++done, total);
+    }
+  }
+  out.stages = stages.toJSON();
+}
+
+async function measureLikeForLike(engine: FaceEngine, photos: BenchPhoto[], iterations: number, progress: Progress, out: OursResult): Promise<void> {
+  const total = iterations * photos.length;
+  let done = 0;
+  for (const photo of photos) {
+    const samples: number[] = [];
+    for (let i = 0; i < iterations; i++) {
+      const start = performance.now();
+      await engine.analyze(photo.bytes, { embeddingsOnly: true });
+      samples.push(performance.now() - start);
+      progress('ours: bytes → embeddings', ++done, total);
+    }
+    out.perPhoto[photo.name] = samples;
+  }
+}
+
+/** `callers` loops share one queue of `rounds` passes over the photos; answers photos per second. */
+async function throughput(engine: FaceEngine, match: Matcher, photos: BenchPhoto[], rounds: number, callers: number, progress: Progress): Promise<number> {
+  const queue = Array.from({ length: rounds }, () => photos).flat();
+  const total = queue.length;
+  let next = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (next < queue.length) {
+      const photo = queue[next++]!;
+      await endToEnd(engine, match, photo);
+      progress(`ours: throughput, ${callers} caller${callers > 1 ? 's' : ''}`, next, total);
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, worker));
+  return total / ((performance.now() - start) / 1000);
+}
+
+/** Runs every measurement of our engine; the warm-up pass (each photo, both modes) is excluded. */
+export async function benchOurs(photos: BenchPhoto[], iterations: number, progress: Progress): Promise<OursResult> {
+  const modelDir = path.join(repoRoot, 'models');
+  const engine = await createEngine({ modelDir });
+  const match = buildE2eMatcher();
+  const out: OursResult = {
+    settings: `onnxruntime-node CPU, createEngine defaults, match against a synthetic gallery of ${E2E_GALLERY_ROWS} embeddings / ${E2E_GALLERY_PEOPLE} people`,
+    stages: {},
+    perPhoto: {},
+    faces: {},
+    photosPerSecond: { callers1: Number.NaN, callers2: Number.NaN },
+    peakRssMb: Number.NaN,
+  };
+  try {
+    let warm = 0;
+    for (const photo of photos) {
+      await endToEnd(engine, match, photo);
+      await engine.analyze(photo.bytes, { embeddingsOnly: true });
+      progress('ours: warm-up', ++warm, photos.length);
+    }
+    await measureStages(engine, match, photos, iterations, progress, out);
+    await measureLikeForLike(engine, photos, iterations, progress, out);
+    const singles = photos.filter((p) => p.kind === ('single' satisfies PhotoKind));
+    const rounds = Math.max(2, Math.ceil(iterations / 2));
+    out.photosPerSecond.callers1 = await throughput(engine, match, singles, rounds, 1, progress);
+    out.photosPerSecond.callers2 = await throughput(engine, match, singles, rounds, 2, progress);
+    out.peakRssMb = peakRssMb();
+  } finally {
+    await engine.close();
+  }
+  return out;
+}
