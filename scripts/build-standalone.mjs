@@ -76,7 +76,7 @@ function makeRelease(hash) {
   if (existsSync(join(root, 'public'))) cpSync(join(root, 'public'), join(release, 'public'), { recursive: true });
   copyNativePackages(release);
   // server.js chdirs into the release, so a relative MODEL_DIR ('./models') must find the shared models there.
-  rmSync(join(release, 'models'), { recursive: true, force: true });
+  for (const runtimeDir of ['models', 'data', 'build', 'logs']) rmSync(join(release, runtimeDir), { recursive: true, force: true });
   symlinkSync(join(root, 'models'), join(release, 'models'));
   writeFileSync(join(release, 'BUILD_INFO.json'), `${JSON.stringify({ id, sourceHash: hash, builtAt: new Date().toISOString() }, null, 2)}\n`);
   return { id, release };
@@ -94,7 +94,19 @@ function activate(id) {
   }
 }
 
+/** With NEXT_BUILD_LOCK=<file>, runs the whole build under flock so parallel builds of one tree (.next) queue up. */
+function relaunchUnderLock() {
+  const lock = process.env.NEXT_BUILD_LOCK;
+  if (!lock || process.env.BUILD_STANDALONE_LOCKED || args.includes('--print-hash')) return;
+  const result = spawnSync('flock', [lock, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BUILD_STANDALONE_LOCKED: '1' },
+  });
+  process.exit(result.status ?? 1);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  relaunchUnderLock();
   const started = Date.now();
   const hash = sourceHash();
   if (args.includes('--print-hash')) {
