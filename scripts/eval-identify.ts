@@ -105,9 +105,11 @@ function split(people: Map<string, string[]>, protocol: 'single' | 'multi'): Spl
   return out;
 }
 
+type Probe = ProbeResult & { runnerUp: number };
+
 interface ProtocolResult {
-  known: ProbeResult[];
-  impostors: Array<ProbeResult & { path: string; matched: string }>;
+  known: Probe[];
+  impostors: Array<Probe & { path: string; matched: string }>;
   missingProbes: number;
 }
 
@@ -122,20 +124,22 @@ function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol:
   const index = createEmbeddingIndex(matrix, DIMS);
   const probe = (path: string) => {
     const embedding = cache.get(path);
-    return embedding ? searchPeople(index, owners, embedding)[0] : undefined;
+    if (!embedding) return undefined;
+    const [top, second] = searchPeople(index, owners, embedding);
+    return top && { ...top, runnerUp: second?.score ?? -1 };
   };
   const result: ProtocolResult = { known: [], impostors: [], missingProbes: 0 };
   for (const { name, path } of known) {
     const top = probe(path);
     if (!top) result.missingProbes++;
     // A probe without a face is a miss: it can never be named.
-    result.known.push(top ? { score: top.score, correct: names[top.person] === name } : { score: -1, correct: false });
+    result.known.push(top ? { score: top.score, correct: names[top.person] === name, runnerUp: top.runnerUp } : { score: -1, correct: false, runnerUp: -1 });
   }
   for (const [, paths] of people) {
     if (paths.length !== 1) continue;
     const top = probe(paths[0]!);
     if (!top) { result.missingProbes++; continue; }
-    result.impostors.push({ score: top.score, correct: false, path: paths[0]!, matched: names[top.person]! });
+    result.impostors.push({ score: top.score, correct: false, runnerUp: top.runnerUp, path: paths[0]!, matched: names[top.person]! });
   }
   return result;
 }
@@ -148,6 +152,14 @@ function summarize(label: string, r: ProtocolResult, threshold: number) {
   console.log(`${label}: ${r.known.length} known probes, ${r.impostors.length} impostor probes, ${r.missingProbes} probes without a face`);
   console.log(`  rank-1 ${pct(metrics.rank1)}; DIR ${pct(at1e2.dir)} at FPIR 1 % (threshold ${at1e2.threshold.toFixed(3)})`);
   console.log(`  at threshold ${threshold}: FPIR ${pct(atDefault.fpir)}, DIR ${pct(atDefault.dir)}`);
+  for (const lambda of [0.25, 0.5, 1]) {
+    // Margin-adjusted score s1 - λ·s2: does the gap to the runner-up person separate strangers better?
+    const adjust = (p: Probe) => ({ score: p.score - lambda * Math.max(0, p.runnerUp), correct: p.correct });
+    const known = r.known.map(adjust);
+    const impostors = r.impostors.map(adjust);
+    const point = openSetPoint(known, impostors, thresholdAtFpir(impostors.map((p) => p.score), 0.01));
+    console.log(`  (policy study) s1 - ${lambda}·s2: DIR ${pct(point.dir)} at FPIR 1 %`);
+  }
   return { metrics, thresholdAt1e2: at1e2.threshold };
 }
 

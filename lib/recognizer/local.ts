@@ -1,0 +1,91 @@
+import 'server-only';
+import type { AppConfig } from '../config';
+import { createEngine } from '../engine';
+import type { AnalyzedFace, FaceEngine } from '../engine/types';
+import { AppError, toAppError } from '../errors';
+import { DEFAULT_MATCH_THRESHOLD, decideMatch, type MatchDecision } from '../gallery';
+import { createLiveGallery, type CelebrityPage, type GallerySnapshot, type LiveGallery } from './local-gallery';
+import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from './schema';
+import type { Recognizer } from './types';
+
+export type { CelebrityPage } from './local-gallery';
+
+/** The offline recognizer, plus a paged celebrity list for the web app's /celebrities page. */
+export interface LocalRecognizer extends Recognizer {
+  listCelebrities(options?: { query?: string; page?: number; pageSize?: number }): Promise<CelebrityPage>;
+}
+
+interface FaceMatch {
+  face: ComparedFace;
+  decision: MatchDecision | null;
+}
+
+function toCelebrity(snapshot: GallerySnapshot, face: ComparedFace, decision: MatchDecision): Celebrity {
+  const person = snapshot.people[decision.person]!;
+  return {
+    Urls: [...person.urls],
+    Name: person.name,
+    Id: person.id,
+    Face: face,
+    MatchConfidence: decision.confidence,
+    ...(person.knownGender ? { KnownGender: { Type: person.knownGender } } : {}),
+  };
+}
+
+/**
+ * One person appears at most once in a photo: when two faces match the same celebrity, only the better
+ * match keeps the name and the other face goes to UnrecognizedFaces (it is far more likely a look-alike).
+ */
+function assemble(snapshot: GallerySnapshot, matches: FaceMatch[]): RecognizeCelebritiesResult {
+  const bestFaceOfPerson = new Map<number, number>();
+  matches.forEach((m, i) => {
+    if (!m.decision) return;
+    const holder = bestFaceOfPerson.get(m.decision.person);
+    if (holder === undefined || matches[holder]!.decision!.similarity < m.decision.similarity) bestFaceOfPerson.set(m.decision.person, i);
+  });
+  const result: RecognizeCelebritiesResult = { CelebrityFaces: [], UnrecognizedFaces: [] };
+  matches.forEach((m, i) => {
+    if (m.decision && bestFaceOfPerson.get(m.decision.person) === i) result.CelebrityFaces.push(toCelebrity(snapshot, m.face, m.decision));
+    else result.UnrecognizedFaces.push(m.face);
+  });
+  return result;
+}
+
+function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: AnalyzedFace[], threshold: number): FaceMatch[] {
+  return faces.map((f) => ({ face: f.face, decision: decideMatch(gallery.nearest(snapshot, f.embedding), threshold) }));
+}
+
+/**
+ * The offline recognizer: lib/engine finds and embeds every face, lib/gallery names the ones that clear
+ * MATCH_THRESHOLD (default DEFAULT_MATCH_THRESHOLD, chosen on LFW; see docs/gallery.md). The gallery at
+ * GALLERY_PATH is reloaded without a restart when an import rewrites it.
+ */
+export async function createLocalRecognizer(config: AppConfig, engineOverride?: FaceEngine): Promise<LocalRecognizer> {
+  const threshold = config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD;
+  const gallery = createLiveGallery(config.GALLERY_PATH);
+  const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR }), gallery.current()]);
+  return {
+    kind: 'local',
+    async recognizeCelebrities(image) {
+      try {
+        const [analysis, snapshot] = await Promise.all([engine.analyze(image), gallery.current()]);
+        return assemble(snapshot, matchFaces(gallery, snapshot, analysis.faces, threshold));
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+    async getCelebrityInfo(id) {
+      const person = (await gallery.current()).byId.get(id);
+      if (!person) throw new AppError('not_found', `No celebrity with id ${id}.`);
+      return { Urls: [...person.urls], Name: person.name, ...(person.knownGender ? { KnownGender: { Type: person.knownGender } } : {}) };
+    },
+    async health() {
+      try {
+        return { ready: true, celebrities: (await gallery.current()).people.length };
+      } catch {
+        return { ready: false, celebrities: null };
+      }
+    },
+    listCelebrities: (options) => gallery.list(options),
+  };
+}
