@@ -70,7 +70,7 @@ async function embedMissing(cache: Embeddings, paths: string[], modelDir: string
   const missing = paths.filter((p) => !cache.has(p));
   if (missing.length === 0) return;
   const pool = await createEmbeddingPool(modelDir, workers, 1);
-  const bar = new cliProgress.SingleBar({ format: 'embedding {bar} {value}/{total} photos | {rate} photos/s | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar({ format: 'embedding {bar} {value}/{total} photos | {rate} photos/s | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 10_000 }, cliProgress.Presets.shades_classic);
   const started = performance.now();
   bar.start(missing.length, 0, { rate: '0.0' });
   let next = 0;

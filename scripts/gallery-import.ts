@@ -47,6 +47,8 @@ async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[
   const bar = new cliProgress.SingleBar({
     format: 'embedding {bar} {value}/{total} photos | {rate} photos/s | ETA {eta_formatted}',
     hideCursor: true,
+    noTTYOutput: true, // still report progress in logs and CI
+    notTTYSchedule: 10_000,
   }, cliProgress.Presets.shades_classic);
   const started = performance.now();
   bar.start(tasks.length, 0, { rate: '0.0' });

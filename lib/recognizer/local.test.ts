@@ -46,7 +46,7 @@ beforeAll(async () => {
     }
   }
   await saveGallery(galleryDir, gallery);
-  const config = { ...getConfig({ DATA_DIR: galleryDir, MODEL_DIR: resolve(repoRoot, 'models') } as NodeJS.ProcessEnv), GALLERY_PATH: galleryDir };
+  const config = { ...getConfig({ ...process.env, DATA_DIR: galleryDir, MODEL_DIR: resolve(repoRoot, 'models') }), GALLERY_PATH: galleryDir };
   recognizer = await createLocalRecognizer(config, engine);
 });
 
