@@ -19,14 +19,28 @@ import { summarize } from './bench/stats';
 interface Flags {
   quick: boolean;
   skipPeers: boolean;
+  /** intraOpThreads for our engine; undefined keeps createEngine's default. */
+  threads: number | undefined;
 }
 
+const USAGE = 'flags: --quick, --skip-peers, --threads <n>';
+
 function parseFlags(argv: string[]): Flags {
-  const known = new Set(['--quick', '--skip-peers']);
-  const unknown = argv.filter((a) => !known.has(a));
-  if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(' ')} (flags: --quick, --skip-peers)`);
-  return { quick: argv.includes('--quick'), skipPeers: argv.includes('--skip-peers') };
+  const flags: Flags = { quick: false, skipPeers: false, threads: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') flags.quick = true;
+    else if (arg === '--skip-peers') flags.skipPeers = true;
+    else if (arg === '--threads') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--threads needs a positive integer (${USAGE})`);
+      flags.threads = n;
+    } else throw new Error(`unknown argument: ${arg} (${USAGE})`);
+  }
+  return flags;
 }
+
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PEERS = [
@@ -44,10 +58,11 @@ async function main(): Promise<void> {
   console.log(`Celebrity Finder engine benchmark — ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}${flags.quick ? ', --quick' : ''}`);
   console.log(`Photos (${photos.length}), from ../shared/datasets/raw:`);
   for (const p of photos) console.log(`  ${p.kind.padEnd(6)} ${p.name.padEnd(13)} ${`${p.width}×${p.height}`.padEnd(10)} ${p.source}${p.note ? ` — ${p.note}` : ''}`);
-  console.log(`Iterations per photo: ours ${iterations}, peers ${peerIterations}; one warm-up pass per photo excluded from every figure.\n`);
+  console.log(`Iterations per photo: ours ${iterations}, peers ${peerIterations}; one warm-up pass per photo excluded from every figure.`);
+  console.log(`Load average at start: ${loadavg()} (well above 0 means other work shares the cores: figures are indicative)\n`);
 
   const progress = createPhaseProgress();
-  const ours = await benchOurs(photos, iterations, (phase, done, total) => progress.update(phase, done, total));
+  const ours = await benchOurs(photos, iterations, flags.threads, (phase, done, total) => progress.update(phase, done, total));
   const peers: PeerResult[] = [];
   if (!flags.skipPeers) {
     for (const peer of PEERS) {
@@ -65,6 +80,7 @@ async function main(): Promise<void> {
   for (const line of reportLines(data, json)) console.log(line);
   const plot = await writeLatencyPlot(plotInput(data), path.join(repoRoot, 'bench-results'));
   console.log(`\nPlot: ${path.relative(process.cwd(), plot)}`);
+  console.log(`Load average at end: ${loadavg()}`);
   console.log(JSON.stringify(json));
 }
 

@@ -97,12 +97,12 @@ async function throughput(engine: FaceEngine, match: Matcher, photos: BenchPhoto
 }
 
 /** Runs every measurement of our engine; the warm-up pass (each photo, both modes) is excluded. */
-export async function benchOurs(photos: BenchPhoto[], iterations: number, progress: Progress): Promise<OursResult> {
+export async function benchOurs(photos: BenchPhoto[], iterations: number, intraOpThreads: number | undefined, progress: Progress): Promise<OursResult> {
   const modelDir = path.join(repoRoot, 'models');
-  const engine = await createEngine({ modelDir });
+  const engine = await createEngine(intraOpThreads === undefined ? { modelDir } : { modelDir, intraOpThreads });
   const match = buildE2eMatcher();
   const out: OursResult = {
-    settings: `onnxruntime-node CPU, createEngine defaults, match against a synthetic gallery of ${E2E_GALLERY_ROWS} embeddings / ${E2E_GALLERY_PEOPLE} people`,
+    settings: `onnxruntime-node CPU, intraOpThreads ${intraOpThreads ?? 'default'}, match against a synthetic gallery of ${E2E_GALLERY_ROWS} embeddings / ${E2E_GALLERY_PEOPLE} people`,
     stages: {},
     perPhoto: {},
     faces: {},

@@ -87,7 +87,7 @@ function runtimeTable(data: BenchData): string[] {
   const singles = data.photos.filter((p) => p.kind === 'single');
   const groups = data.photos.filter((p) => p.kind === 'group');
   const lines = ['Bytes → embeddings, like for like (p50 ms; single = median over the single-face photos):'];
-  lines.push(row([['runtime', 26], ['single p50', 11, true], ['group p50', 11, true], ['ours is', 9, true], ['peak RSS', 10, true]]));
+  lines.push(row([['runtime', 26], ['single p50', 11, true], ['group p50', 11, true], ['ours ×', 9, true], ['peak RSS', 10, true]]));
   const entries: Array<{ runtime: string; perPhoto: Record<string, number[]>; rss: number; peer?: PeerResult }> = [
     { runtime: 'ours (onnxruntime-node)', perPhoto: data.ours.perPhoto, rss: data.ours.peakRssMb },
     ...data.peers.map((p) => ({ runtime: p.runtime, perPhoto: p.perPhoto, rss: p.peakRssMb, peer: p })),
@@ -99,12 +99,14 @@ function runtimeTable(data: BenchData): string[] {
         [e.runtime, 26],
         [fmtMs(medianOfPhotoP50(e.perPhoto, singles)), 11, true],
         [fmtMs(medianOfPhotoP50(e.perPhoto, groups)), 11, true],
-        [ratio === null ? '' : `${ratio.toFixed(1)}× faster`, 9, true],
+        [ratio === null ? '' : `${ratio.toFixed(2)}×`, 9, true],
         [`${e.rss.toFixed(0)} MB`, 10, true],
       ]),
     );
   }
+  lines.push(`  ours: ${data.ours.settings}`);
   for (const p of data.peers) lines.push(`  ${p.runtime}: ${p.settings}`);
+  lines.push('  ours × = geometric mean over photos of (peer p50 / our p50): above 1 means ours is faster');
   const facesMismatch = data.peers.flatMap((p) => data.photos.filter((ph) => p.faces[ph.name] !== data.ours.faces[ph.name]).map((ph) => `${p.runtime} found ${p.faces[ph.name]} faces in ${ph.name} (ours ${data.ours.faces[ph.name]})`));
   for (const m of facesMismatch) lines.push(`  note: ${m}`);
   return lines;
