@@ -4,16 +4,15 @@ import { createEngine } from '../engine';
 import type { AnalyzedFace, FaceEngine } from '../engine/types';
 import { AppError, toAppError } from '../errors';
 import { DEFAULT_MATCH_THRESHOLD, decideMatch, type MatchDecision } from '../gallery';
-import { createLiveGallery, type CelebrityPage, type GallerySnapshot, type LiveGallery } from './local-gallery';
+import type { CelebrityCatalog } from './local-catalog';
+import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './local-gallery';
 import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from './schema';
 import type { Recognizer } from './types';
 
-export type { CelebrityPage } from './local-gallery';
+export { hasCelebrityCatalog, type CelebrityCatalog, type CelebrityPage } from './local-catalog';
 
 /** The offline recognizer, plus a paged celebrity list for the web app's /celebrities page. */
-export interface LocalRecognizer extends Recognizer {
-  listCelebrities(options?: { query?: string; page?: number; pageSize?: number }): Promise<CelebrityPage>;
-}
+export type LocalRecognizer = Recognizer & CelebrityCatalog;
 
 interface FaceMatch {
   face: ComparedFace;
