@@ -23,9 +23,10 @@ async function listPeople(dir: string): Promise<Map<string, string[]>> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new Error(`${dir} is not a directory (expected LFW's images_deepfunneled)`);
   const people = new Map<string, string[]>();
-  for (const entry of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory())) {
-    const files = (await readdir(join(dir, entry.name))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
-    if (files.length > 0) people.set(entry.name, files.map((f) => join(dir, entry.name, f)));
+  for (const name of (await readdir(dir)).sort()) {
+    if (!(await stat(join(dir, name))).isDirectory()) continue; // follows symlinked folders
+    const files = (await readdir(join(dir, name))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+    if (files.length > 0) people.set(name, files.map((f) => join(dir, name, f)));
   }
   if (people.size === 0) throw new Error(`${dir} holds no person folders with photos`);
   return people;
@@ -163,13 +164,25 @@ function summarize(label: string, r: ProtocolResult, threshold: number) {
   return { metrics, thresholdAt1e2: at1e2.threshold };
 }
 
-/** Impostors accepted at the threshold whose name resembles the person they matched: likely the same person. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Impostors accepted at the threshold whose name is spelt almost like the person they matched: likely the same person. */
 function probableAliases(r: ProtocolResult, threshold: number): string[] {
-  const squash = (s: string) => normalizeName(s).replace(/[aeiouy\s]/g, '');
   return r.impostors
     .filter((p) => p.score >= threshold)
     .map((p) => ({ ...p, probe: p.path.split('/').at(-2)! }))
-    .filter((p) => squash(p.probe).slice(0, 3) === squash(p.matched).slice(0, 3) || normalizeName(p.probe).split(' ').at(-1) === normalizeName(p.matched).split(' ').at(-1))
+    .filter((p) => {
+      const [a, b] = [normalizeName(p.probe), normalizeName(p.matched)];
+      return 1 - editDistance(a, b) / Math.max(a.length, b.length) >= 0.6;
+    })
     .map((p) => `${p.probe} → ${p.matched} (${p.score.toFixed(3)})`);
 }
 
