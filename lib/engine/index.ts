@@ -7,10 +7,14 @@ import { limits } from '../limits';
 import { decodeImage } from './decode';
 import { detectFaces } from './detect';
 import { alignFace, embedFace, predictLandmarks } from './face';
+import { predictAttributes, type AttributeNets } from './attribute-stage';
 import { toComparedFace } from './rekognition-face';
 import { loadDetector } from './nets/detector';
 import { loadEmbedder } from './nets/embedder';
+import { loadExpression } from './nets/expression';
 import { loadLandmarker } from './nets/landmarks';
+import { loadPose } from './nets/pose';
+import { loadSsr } from './nets/ssrnet';
 import { releaseModel } from './runtime';
 import type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis } from './types';
 
@@ -30,11 +34,27 @@ export interface EngineOptions {
 export async function createEngine(options: EngineOptions): Promise<FaceEngine> {
   const settings = { intraOpThreads: options.intraOpThreads ?? 2 };
   const file = (name: string) => path.join(options.modelDir, `fr_${name}.onnx`);
-  const [detector, landmarker, embedder] = await Promise.all([
+  // allSettled, then rethrow: a failed load must not leave the other sessions' native memory behind.
+  const loads = await Promise.allSettled([
     loadDetector(file('detect'), settings),
     loadLandmarker(file('landmark'), settings),
     loadEmbedder(file('feature'), settings),
-  ]);
+    loadExpression(file('expression'), settings),
+    loadPose(file('pose'), settings),
+    loadSsr(file('age'), settings),
+    loadSsr(file('gender'), settings),
+  ] as const);
+  const failed = loads.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(loads.map((r) => (r.status === 'fulfilled' ? releaseModel(r.value.model) : undefined)));
+    throw failed.reason;
+  }
+  const value = <T,>(r: PromiseSettledResult<T>): T => (r as PromiseFulfilledResult<T>).value;
+  const detector = value(loads[0]);
+  const landmarker = value(loads[1]);
+  const embedder = value(loads[2]);
+  const attributeNets: AttributeNets = { expression: value(loads[3]), pose: value(loads[4]), age: value(loads[5]), gender: value(loads[6]) };
+  const allModels = [detector, landmarker, embedder, ...Object.values(attributeNets)].map((m) => m.model);
 
   async function analyze(image: Uint8Array, opts: AnalyzeOptions = {}): Promise<ImageAnalysis> {
     const timings: Record<string, number> = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 };
@@ -56,7 +76,16 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
       t = clock();
       const embedding = await embedFace(embedder, aligned);
       timings.embed! += clock() - t;
-      faces.push({ face: toComparedFace(det, landmarks, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding });
+      const face: AnalyzedFace = { face: toComparedFace(det, landmarks, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
+      if (!opts.embeddingsOnly) {
+        t = clock();
+        const attrs = await predictAttributes(attributeNets, img, det);
+        timings.attributes! += clock() - t;
+        Object.assign(face.face, attrs.face);
+        face.age = attrs.age;
+        face.gender = attrs.gender;
+      }
+      faces.push(face);
     }
     return { width: img.width, height: img.height, faces, timings };
   }
@@ -64,7 +93,7 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
   return {
     analyze,
     async close() {
-      await Promise.all([detector, landmarker, embedder].map((m) => releaseModel(m.model)));
+      await Promise.all(allModels.map((m) => releaseModel(m)));
     },
   };
 }

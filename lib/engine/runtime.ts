@@ -1,6 +1,6 @@
 /**
  * Run stage plumbing: the only module of the engine that imports onnxruntime-node. Each model module
- * (models/*.ts) loads one session through `loadModel` and runs it through `runModel`, which checks the
+ * (nets/*.ts) loads one session through `loadModel` and runs it through `runModel`, which checks the
  * feed against the session's declared inputs and returns the requested outputs by name.
  */
 import * as ort from 'onnxruntime-node';

@@ -1,0 +1,61 @@
+/**
+ * Attribute stage: crops each face as its net expects and runs expression, pose, age and gender nets,
+ * plus the crop's image quality.
+ */
+import type { ComparedFace } from '../recognizer/schema';
+import { imageQuality, mergeSsr, toEmotions, toPose } from './attributes';
+import type { RgbImage } from './image';
+import { EXPRESSION_INPUT, type ExpressionModel } from './nets/expression';
+import { POSE_INPUT, type PoseModel } from './nets/pose';
+import { SSR_INPUT, type SsrModel } from './nets/ssrnet';
+import type { Detection } from './postprocess';
+import { rectMap, toPlanar, warpAffine } from './preprocess';
+
+export interface AttributeNets {
+  expression: ExpressionModel;
+  pose: PoseModel;
+  age: SsrModel;
+  gender: SsrModel;
+}
+
+export interface FaceAttributes {
+  face: Pick<ComparedFace, 'Pose' | 'Quality' | 'Emotions' | 'Smile'>;
+  age: number;
+  gender: { value: 'Male' | 'Female'; confidence: number };
+}
+
+const IMAGENET = { order: 'rgb', mean: [0.485 * 255, 0.456 * 255, 0.406 * 255], std: [0.229 * 255, 0.224 * 255, 0.225 * 255] } as const;
+const UNIT = { order: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] } as const;
+
+/** Crop of the box scaled by `factor` about its centre, clipped to the image: float32 HWC [size, size, 3] RGB 0..255. */
+function crop(img: RgbImage, det: Detection, factor: number, size: number): Float32Array {
+  const w = (det.x2 - det.x1) * factor;
+  const h = (det.y2 - det.y1) * factor;
+  const x1 = Math.max(0, (det.x1 + det.x2) / 2 - w / 2);
+  const y1 = Math.max(0, (det.y1 + det.y2) / 2 - h / 2);
+  const x2 = Math.min(img.width, (det.x1 + det.x2) / 2 + w / 2);
+  const y2 = Math.min(img.height, (det.y1 + det.y2) / 2 + h / 2);
+  return warpAffine(img, rectMap(x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1), size, size), size, size);
+}
+
+/** Runs all attribute nets for one face. */
+export async function predictAttributes(nets: AttributeNets, img: RgbImage, det: Detection): Promise<FaceAttributes> {
+  const exprPixels = crop(img, det, 1.2, EXPRESSION_INPUT);
+  const posePixels = crop(img, det, 1.5, POSE_INPUT);
+  const ssrPixels = crop(img, det, 1.4, SSR_INPUT);
+  const facePixels = crop(img, det, 1, 64);
+  const ssrInput = toPlanar(ssrPixels, SSR_INPUT, SSR_INPUT, IMAGENET);
+  const [expr, pose, age, gender] = await Promise.all([
+    nets.expression.predict(toPlanar(exprPixels, EXPRESSION_INPUT, EXPRESSION_INPUT, UNIT)),
+    nets.pose.predict(toPlanar(posePixels, POSE_INPUT, POSE_INPUT, IMAGENET)),
+    nets.age.predict(ssrInput),
+    nets.gender.predict(ssrInput),
+  ]);
+  const { emotions, smile } = toEmotions(expr);
+  const male = Math.min(1, Math.max(0, mergeSsr(gender, 1)));
+  return {
+    face: { Pose: toPose(pose.yaw, pose.pitch, pose.roll), Quality: imageQuality(facePixels, 64, 64), Emotions: emotions, Smile: smile },
+    age: mergeSsr(age, 101),
+    gender: male >= 0.5 ? { value: 'Male', confidence: male * 100 } : { value: 'Female', confidence: (1 - male) * 100 },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * npm run eval:lfw -- <lfw-dir> [--folds N] [--limit N] [--threads N]
+ * Standard LFW verification: 10 folds of pairs.txt, threshold chosen on 9 folds and applied to the 10th,
+ * images from <lfw-dir>/images_deepfunneled. `--folds` keeps the first N folds, `--limit` the first N
+ * matched and N mismatched pairs of each fold (quick subsets). Human summary, then one JSON line.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { createEngine } from '../lib/engine';
+import { centralFace, cosine, kFoldAccuracy, parsePairs, tarAtFar, type LfwPair, type ScoredPair } from '../lib/engine/lfw';
+
+function selectPairs(all: LfwPair[], folds: number, limit: number): LfwPair[] {
+  const kept: LfwPair[] = [];
+  const seen = new Map<string, number>();
+  for (const p of all) {
+    if (p.fold >= folds) continue;
+    const key = `${p.fold}:${p.same}`;
+    const n = seen.get(key) ?? 0;
+    if (n >= limit) continue;
+    seen.set(key, n + 1);
+    kept.push(p);
+  }
+  return kept;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { folds: { type: 'string', default: '10' }, limit: { type: 'string', default: '300' }, threads: { type: 'string', default: '2' } },
+  });
+  const dir = positionals[0];
+  if (!dir) throw new Error('usage: npm run eval:lfw -- <lfw-dir> [--folds N] [--limit N]');
+  const folds = Number(values.folds);
+  const limit = Number(values.limit);
+  if (!(folds >= 2) || !(limit >= 1)) throw new Error('--folds must be ≥ 2 and --limit ≥ 1');
+  const pairs = selectPairs(parsePairs(await readFile(join(dir, 'pairs.txt'), 'utf8')), folds, limit);
+  const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const repoRoot = resolve(import.meta.dirname, '..');
+  const engine = await createEngine({ modelDir: join(repoRoot, 'models'), intraOpThreads: Number(values.threads) });
+
+  const embeddings = new Map<string, Float32Array | null>();
+  const failures: string[] = [];
+  const bar = new cliProgress.SingleBar({ format: 'LFW {bar} {value}/{total} images | {rate}/s | ETA {eta}s', etaBuffer: 200 }, cliProgress.Presets.shades_classic);
+  bar.start(images.length, 0, { rate: '0' });
+  const started = performance.now();
+  for (const [i, rel] of images.entries()) {
+    const analysis = await engine.analyze(await readFile(join(dir, 'images_deepfunneled', rel)), { embeddingsOnly: true });
+    const face = centralFace(analysis.faces, analysis.width, analysis.height);
+    embeddings.set(rel, face?.embedding ?? null);
+    if (!face) failures.push(rel);
+    bar.update(i + 1, { rate: ((i + 1) / ((performance.now() - started) / 1000)).toFixed(1) });
+  }
+  bar.stop();
+  const msPerImage = (performance.now() - started) / images.length;
+  await engine.close();
+
+  const scored: ScoredPair[] = pairs.map((p) => {
+    const a = embeddings.get(p.a);
+    const b = embeddings.get(p.b);
+    return { fold: p.fold, same: p.same, score: a && b ? cosine(a, b) : -1 };
+  });
+  const { accuracy, accuracyStd, thresholds } = kFoldAccuracy(scored);
+  const tar = tarAtFar(scored, 1e-3);
+  const meanThreshold = thresholds.reduce((s, t) => s + t, 0) / thresholds.length;
+  console.log(`LFW verification: ${pairs.length} pairs in ${folds} folds, ${images.length} images`);
+  console.log(`  accuracy ${(accuracy * 100).toFixed(2)} % ± ${(accuracyStd * 100).toFixed(2)} (mean fold threshold ${meanThreshold.toFixed(3)} cosine)`);
+  console.log(`  TAR @ FAR 1e-3: ${(tar * 100).toFixed(2)} %`);
+  console.log(`  detection failures: ${failures.length}${failures.length ? ` (${failures.slice(0, 10).join(', ')})` : ''}`);
+  console.log(`  ${msPerImage.toFixed(1)} ms per image (decode + detect + landmarks + align + flip-averaged embedding)`);
+  const round = (x: number) => Math.round(x * 1e5) / 1e5;
+  console.log(JSON.stringify({ accuracy: round(accuracy), accuracyStd: round(accuracyStd), tarAtFar1e3: round(tar), detectionFailures: failures.length, msPerImage: Math.round(msPerImage * 10) / 10 }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
