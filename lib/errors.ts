@@ -18,7 +18,19 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/**
+ * Next.js bundles lib/ separately per route and for instrumentation, so one process can hold several
+ * copies of this class (e.g. the recognizer warmed up by instrumentation throws its copy's AppError). A
+ * process-wide brand makes `instanceof AppError` true for all of them.
+ */
+const APP_ERROR_BRAND = Symbol.for('celebrity-finder.AppError');
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APP_ERROR_BRAND] === true;
+  }
+
+  readonly [APP_ERROR_BRAND] = true;
   readonly code: ErrorCode;
   /** Seconds a client should wait before retrying (sent as Retry-After). */
   readonly retryAfterSeconds?: number;

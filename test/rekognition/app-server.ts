@@ -3,6 +3,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './datasets';
 
+/**
+ * The app checkout to build and serve: the repo itself, or REKOGNITION_TEST_APP_DIR (e.g. a copy with its
+ * own .next, so a run does not share the build directory with other work in progress).
+ */
+const appDir = process.env.REKOGNITION_TEST_APP_DIR ?? repoRoot;
 const NEXT_BIN = join(repoRoot, 'node_modules/next/dist/bin/next');
 /** Inputs of the production build; a build older than any of them is rebuilt. */
 const BUILD_INPUTS = ['app', 'components', 'lib', 'next.config.mjs', 'package-lock.json', 'postcss.config.mjs'];
@@ -18,11 +23,11 @@ function newestMtime(path: string): number {
 
 /** Runs `next build` unless .next already holds a build newer than every source file. */
 export function ensureProductionBuild(): void {
-  const buildId = join(repoRoot, '.next/BUILD_ID');
-  const sourcesChanged = Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(repoRoot, input))));
+  const buildId = join(appDir, '.next/BUILD_ID');
+  const sourcesChanged = Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(appDir, input))));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sourcesChanged) return;
   const result = spawnSync('flock', [BUILD_LOCK, process.execPath, NEXT_BIN, 'build'], {
-    cwd: repoRoot,
+    cwd: appDir,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
@@ -37,7 +42,7 @@ export interface RunningApp {
 /** Starts `next start` on 127.0.0.1:port with extra env, resolving once it answers HTTP. */
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
   const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: repoRoot,
+    cwd: appDir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
