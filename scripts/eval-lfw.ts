@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
   const embeddings = new Map<string, Float32Array | null>();
   const failures: string[] = [];
-  const bar = new cliProgress.SingleBar({ format: 'LFW {bar} {value}/{total} images | {rate}/s | ETA {eta}s', etaBuffer: 200 }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar({ format: 'LFW {bar} {value}/{total} images | {rate}/s | ETA {eta}s', etaBuffer: 200, noTTYOutput: true, notTTYSchedule: 10_000 }, cliProgress.Presets.shades_classic);
   bar.start(images.length, 0, { rate: '0' });
   const started = performance.now();
   for (const [i, rel] of images.entries()) {

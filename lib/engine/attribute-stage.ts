@@ -24,7 +24,11 @@ export interface FaceAttributes {
   gender: { value: 'Male' | 'Female'; confidence: number };
 }
 
-const IMAGENET = { order: 'rgb', mean: [0.485 * 255, 0.456 * 255, 0.406 * 255], std: [0.229 * 255, 0.224 * 255, 0.225 * 255] } as const;
+const IMAGENET_MEAN = [0.485 * 255, 0.456 * 255, 0.406 * 255] as const;
+const IMAGENET_STD = [0.229 * 255, 0.224 * 255, 0.225 * 255] as const;
+const IMAGENET = { order: 'rgb', mean: IMAGENET_MEAN, std: IMAGENET_STD } as const;
+/** SSR-Net separated women from men better fed BGR on a few LFW people (it stays a weak net). */
+const SSR_NORM = { order: 'bgr', mean: IMAGENET_MEAN, std: IMAGENET_STD } as const;
 const UNIT = { order: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] } as const;
 
 /** Crop of the box scaled by `factor` about its centre, clipped to the image: float32 HWC [size, size, 3] RGB 0..255. */
@@ -44,7 +48,7 @@ export async function predictAttributes(nets: AttributeNets, img: RgbImage, det:
   const posePixels = crop(img, det, 1.5, POSE_INPUT);
   const ssrPixels = crop(img, det, 1.4, SSR_INPUT);
   const facePixels = crop(img, det, 1, 64);
-  const ssrInput = toPlanar(ssrPixels, SSR_INPUT, SSR_INPUT, IMAGENET);
+  const ssrInput = toPlanar(ssrPixels, SSR_INPUT, SSR_INPUT, SSR_NORM);
   const [expr, pose, age, gender] = await Promise.all([
     nets.expression.predict(toPlanar(exprPixels, EXPRESSION_INPUT, EXPRESSION_INPUT, UNIT)),
     nets.pose.predict(toPlanar(posePixels, POSE_INPUT, POSE_INPUT, IMAGENET)),

@@ -1,7 +1,7 @@
 /**
  * fr_age.onnx and fr_gender.onnx — SSR-Net regressors (three stages of three bins) from
  * faceplugin-face-recognition-js@0.0.1 (MIT, as declared by its vendor). Both nets share this contract.
- * Input  `input`: float32 NCHW [1, 3, 64, 64], RGB, ImageNet normalisation, the face box enlarged 1.4×.
+ * Input  `input`: float32 NCHW [1, 3, 64, 64], BGR, ImageNet normalisation, the face box enlarged 1.4×.
  * Outputs (selected by name): `prob_stage_{1,2,3}` [1, 3], `stage{1,2,3}_delta_k` [1, 1],
  *   `index_offset_stage{1,2,3}` [1, 3]; merged by `mergeSsr` into one value (age: years; gender: 0..1).
  */

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { ARCFACE_TEMPLATE, applySimilarity, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
+import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
+import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
+import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
+import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
+import { planPyramid } from './pyramid';
+
+const det = (x1: number, y1: number, x2: number, y2: number, score = 0.9, cut = false): Detection => ({ x1, y1, x2, y2, score, cut });
+
+describe('box decoding', () => {
+  it('maps window ratios to image pixels and drops low scores', () => {
+    const scores = new Float32Array([0.1, 0.9, 0.8, 0.2]);
+    const boxes = new Float32Array([0.25, 0.5, 0.5, 1.0, 0, 0, 0.1, 0.1]);
+    const win = { x0: 80, y0: 0, scale: 0.5, width: 320, height: 240, levelWidth: 640, levelHeight: 240 };
+    const out = decodeDetections(scores, boxes, win, 0.5);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ x1: (80 + 80) / 0.5, y1: 240, x2: (160 + 80) / 0.5, y2: 480, cut: false });
+    expect(out[0]!.score).toBeCloseTo(0.9);
+  });
+  it('flags boxes touching an inner tile edge as cut, not those at the image edge', () => {
+    const scores = new Float32Array([0, 1, 0, 1]);
+    const boxes = new Float32Array([0.9, 0.1, 1.0, 0.3, 0.0, 0.1, 0.1, 0.3]);
+    const win = { x0: 0, y0: 0, scale: 1, width: 320, height: 240, levelWidth: 600, levelHeight: 240 };
+    const [right, left] = decodeDetections(scores, boxes, win, 0.5);
+    expect(right!.cut).toBe(true);
+    expect(left!.cut).toBe(false);
+  });
+});
+
+describe('NMS and tile merging', () => {
+  it('computes IoU', () => {
+    expect(iou(det(0, 0, 10, 10), det(5, 0, 15, 10))).toBeCloseTo(50 / 150);
+    expect(iou(det(0, 0, 1, 1), det(2, 2, 3, 3))).toBe(0);
+  });
+  it('keeps the best of overlapping boxes and separate faces', () => {
+    const kept = nms([det(0, 0, 10, 10, 0.8), det(1, 0, 11, 10, 0.95), det(50, 50, 60, 60, 0.7)], 0.4);
+    expect(kept.map((d) => d.score)).toEqual([0.95, 0.7]);
+  });
+  it('drops a cut box covered by a whole one and sorts largest first', () => {
+    const merged = mergeTileDetections([det(100, 100, 110, 120, 0.99, true), det(90, 100, 130, 140, 0.9), det(0, 0, 10, 10, 0.8)], 0.4, 64);
+    expect(merged.map((d) => d.x1)).toEqual([90, 0]);
+  });
+  it('caps the number of faces', () => {
+    const many = Array.from({ length: 5 }, (_, i) => det(i * 20, 0, i * 20 + 10 + i, 10));
+    expect(mergeTileDetections(many, 0.4, 3).map((d) => d.x1)).toEqual([80, 60, 40]);
+  });
+});
+
+describe('pyramid', () => {
+  it('uses one window for a small image and tiles a large one down to small faces', () => {
+    expect(planPyramid(250, 250)).toHaveLength(1);
+    const levels = planPyramid(1920, 1080);
+    expect(levels[0]!.tiles).toHaveLength(1);
+    const finest = levels.at(-1)!;
+    expect(finest.scale * 36).toBeGreaterThanOrEqual(16);
+    const lastTile = finest.tiles.at(-1)!;
+    expect(lastTile.x0 + 320).toBe(finest.width);
+    expect(lastTile.y0 + 240).toBe(finest.height);
+  });
+});
+
+describe('similarity transform', () => {
+  it('recovers a known rotation, scale and translation exactly', () => {
+    const t = { a: 0.8, b: 0.6, tx: 5, ty: -3 };
+    const src = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 0, y: 10 }, { x: 7, y: 3 }];
+    const est = estimateSimilarity(src, src.map((p) => applySimilarity(t, p)));
+    expect(est.a).toBeCloseTo(0.8);
+    expect(est.b).toBeCloseTo(0.6);
+    expect(est.tx).toBeCloseTo(5);
+    expect(est.ty).toBeCloseTo(-3);
+  });
+  it('inverse map sends template points back to the face points', () => {
+    const face = ARCFACE_TEMPLATE.map((p) => ({ x: p.x * 2 + 100, y: p.y * 2 + 40 }));
+    const [a, b, c, d, e, f] = inverseMap(estimateSimilarity(face, ARCFACE_TEMPLATE));
+    const q = ARCFACE_TEMPLATE[2]!;
+    expect(a * q.x + b * q.y + c).toBeCloseTo(face[2]!.x);
+    expect(d * q.x + e * q.y + f).toBeCloseTo(face[2]!.y);
+  });
+  it('takes eye centres, nose tip and mouth corners from the 68 points', () => {
+    const pts = Array.from({ length: 68 }, (_, i) => ({ x: i, y: 2 * i }));
+    expect(fivePointsFrom68(pts)).toEqual([{ x: 39, y: 78 }, { x: 45, y: 90 }, { x: 30, y: 60 }, { x: 54, y: 108 }, { x: 59, y: 118 }]);
+  });
+});
+
+describe('preprocessing', () => {
+  const img = { width: 2, height: 2, data: new Uint8Array([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255]) };
+  it('copies a window into NCHW with (v − 127) / 128 and neutral padding', () => {
+    const t = detectorTensor(img, 1, 0, 2, 1);
+    expect(Array.from(t)).toEqual([1, 0, -127 / 128, 0, -127 / 128, 0]);
+  });
+  it('samples pixel centres exactly and reorders channels', () => {
+    const hwc = warpAffine(img, rectMap(0, 0, 2, 2, 2, 2), 2, 2);
+    expect(Array.from(hwc.slice(3, 6))).toEqual([255, 0, 0]);
+    const bgr = toPlanar(hwc, 2, 2, { order: 'bgr', mean: [0, 0, 0], std: [255, 255, 255], flip: true });
+    expect(Array.from(bgr.slice(0, 4))).toEqual([0, 0, 1, 0]);
+    expect(Array.from(bgr.slice(8, 12))).toEqual([1, 0, 0, 0]);
+  });
+});
+
+describe('attributes', () => {
+  it('softmax sums to one', () => expect(softmax([1, 2, 3]).reduce((s, v) => s + v, 0)).toBeCloseTo(1));
+  it('decodes a peaked bin to its angle', () => {
+    const logits = new Float32Array(66).fill(-50);
+    logits[40] = 50;
+    expect(binsToDegrees(logits)).toBeCloseTo(21);
+  });
+  it('merges SSR-Net stages', () => {
+    const x = new Float32Array(21);
+    x[2] = 1; // stage 1: all mass on bin 2
+    expect(mergeSsr(x, 101)).toBeCloseTo((2 / 3) * 101);
+  });
+  it('maps the happy class to HAPPY and a smile', () => {
+    const { emotions, smile } = toEmotions([0, 0, 0, 5, 0, 0, 0]);
+    expect(emotions[0]!.Type).toBe('HAPPY');
+    expect(smile.Value).toBe(true);
+  });
+  it('rates a flat crop dark-or-bright and unsharp, a checkerboard sharp', () => {
+    const flat = new Float32Array(8 * 8 * 3).fill(255);
+    expect(imageQuality(flat, 8, 8)).toEqual({ Brightness: 100, Sharpness: 0 });
+    const checker = new Float32Array(8 * 8 * 3).map((_, i) => (((Math.floor(i / 3) % 8) + Math.floor(i / 24)) % 2) * 255);
+    expect(imageQuality(checker, 8, 8).Sharpness).toBeGreaterThan(99);
+  });
+});
+
+describe('LFW protocol', () => {
+  it('parses pairs.txt', () => {
+    const pairs = parsePairs('1\t1\nA\t1\t2\nB\t3\tC\t14\n');
+    expect(pairs).toEqual([
+      { fold: 0, same: true, a: 'A/A_0001.jpg', b: 'A/A_0002.jpg' },
+      { fold: 0, same: false, a: 'B/B_0003.jpg', b: 'C/C_0014.jpg' },
+    ]);
+  });
+  it('chooses thresholds on the other folds', () => {
+    const p = (fold: number, same: boolean, score: number) => ({ fold, same, score });
+    const pairs = [p(0, true, 0.9), p(0, false, 0.1), p(1, true, 0.8), p(1, false, 0.5), p(1, true, 0.7)];
+    expect(bestThreshold(pairs.filter((x) => x.fold === 1))).toBeCloseTo(0.6);
+    const r = kFoldAccuracy(pairs);
+    expect(r.accuracy).toBeCloseTo((1 + 2 / 3) / 2);
+    expect(tarAtFar(pairs, 0)).toBe(1);
+    expect(tarAtFar([...pairs, p(1, true, 0.45)], 0)).toBe(0.75);
+  });
+});
