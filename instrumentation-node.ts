@@ -3,14 +3,16 @@ import { watchShutdownSignals } from './lib/shutdown';
 const warmUpTimeoutMs = 120_000;
 
 /**
- * In production, loads the models and the gallery before the first request (requests wait for this
- * instead of meeting a cold worker), then tells pm2 the worker is ready (`wait_ready` in
- * ecosystem.config.js), so `pm2 reload` only stops an old worker once its replacement can serve.
+ * In production, loads the models and the gallery while Next prepares, before the first request.
+ * scripts/start-standalone.mjs only listens (and tells pm2 'ready') after that, so `pm2 reload` sends
+ * traffic to a new worker, and stops the old one, only once the new one can serve recognitions.
  */
 export async function registerNodeServer(): Promise<void> {
   watchShutdownSignals();
-  if (process.env.NODE_ENV === 'production' && process.env.WARM_UP !== '0') await warmUp();
-  process.send?.('ready');
+  const warm = process.env.NODE_ENV === 'production' && process.env.WARM_UP !== '0' ? warmUp() : Promise.resolve();
+  // start-standalone.mjs (outside the bundle) awaits this before it listens.
+  (globalThis as unknown as Record<symbol, Promise<void>>)[Symbol.for('celebrity-finder.warm-up')] = warm;
+  await warm;
 }
 
 /** Loads the recognizer once; a failure is logged and left to /api/health (503) rather than crashing the worker. */

@@ -1,15 +1,16 @@
 /**
  * Graceful-shutdown registry. Modules that hold resources (the SQLite store, file handles) register a
- * close hook here; hooks run once when the process exits.
+ * close hook here; hooks run once, after the server has drained.
  *
- * Why at 'exit': on SIGINT/SIGTERM Next.js 16's own server (standalone server.js and `next start`) stops
- * accepting connections, waits for in-flight requests (recognitions included) to finish, then calls
- * process.exit. Running hooks at 'exit' therefore closes the database only after the last request that
- * could use it, and works the same in CLIs and tests that simply end. 'exit' handlers must be
- * synchronous, which suits better-sqlite3 (close() is synchronous and checkpoints the WAL).
+ * Who runs them: in production scripts/start-standalone.mjs, on SIGINT/SIGTERM, stops accepting, waits
+ * for in-flight requests (recognitions included), then calls `run` on this registry. Everywhere else
+ * (`next start`, Next's own server.js, CLIs, tests) they run at process 'exit', which Next's server also
+ * reaches only after draining. Hooks are synchronous so they can run at 'exit'; better-sqlite3's close()
+ * is synchronous and checkpoints the WAL.
  *
- * The registry lives on globalThis because Next bundles this module separately into the instrumentation
- * hook and each route, and all copies must share one list.
+ * The registry lives on globalThis under Symbol.for('celebrity-finder.shutdown') because Next bundles
+ * this module separately into the instrumentation hook and each route (all copies must share one list),
+ * and because start-standalone.mjs, outside the bundle, calls its `run`.
  */
 
 /** A synchronous close function; it must not throw for an already closed resource. */
@@ -17,6 +18,8 @@ export type ShutdownHook = () => void;
 
 interface Registry {
   hooks: Map<string, ShutdownHook>;
+  /** runShutdownHooks, reachable from outside the bundle (start-standalone.mjs). */
+  run: (reason: string) => string[];
   shuttingDown: boolean;
   exitListenerInstalled: boolean;
   signalListenersInstalled: boolean;
@@ -28,6 +31,7 @@ function getRegistry(): Registry {
   const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
   holder[registryKey] ??= {
     hooks: new Map(),
+    run: runShutdownHooks,
     shuttingDown: false,
     exitListenerInstalled: false,
     signalListenersInstalled: false,
@@ -51,7 +55,11 @@ export function onShutdown(name: string, hook: ShutdownHook): () => void {
 function installExitListener(registry: Registry): void {
   if (registry.exitListenerInstalled) return;
   registry.exitListenerInstalled = true;
-  process.once('exit', (code) => runShutdownHooks(`exit ${code}`));
+  process.once('exit', (code) => {
+    if (registry.hooks.size === 0) return;
+    const ran = runShutdownHooks(`exit ${code}`);
+    console.log(`shutdown: pid ${process.pid} exit ${code}, closed [${ran.join(', ')}]`);
+  });
 }
 
 /**
@@ -68,10 +76,9 @@ export function runShutdownHooks(reason: string): string[] {
       hook();
       ran.push(name);
     } catch (error) {
-      console.error(`shutdown: closing ${name} failed`, error);
+      console.error(`shutdown: closing ${name} failed (${reason})`, error);
     }
   }
-  console.log(`shutdown: pid ${process.pid} ${reason}, closed [${ran.join(', ')}]`);
   return ran;
 }
 
@@ -83,12 +90,9 @@ export function watchShutdownSignals(): void {
   const registry = getRegistry();
   if (registry.signalListenersInstalled) return;
   registry.signalListenersInstalled = true;
-  // Always log the exit line in the server, so operators (and the smoke test) see a drained, clean exit.
-  installExitListener(registry);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       registry.shuttingDown = true;
-      console.log(`shutdown: pid ${process.pid} got ${signal}, finishing in-flight requests`);
     });
   }
 }

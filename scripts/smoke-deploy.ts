@@ -4,7 +4,7 @@
  * deploy/nginx/celebrity-finder.conf → real uploads, nginx's 413, `pm2 reload` under load → teardown.
  * Env: DATASETS_DIR (default ../shared/datasets), SMOKE_TMP (default /tmp/cf-deploy), SMOKE_REBUILD=1.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { limits } from '../lib/limits';
 import { clientMaxBodyBytes, createPrivateNginx, ensureNginx, isAlive, renderSite, type PrivateNginx } from './smoke/nginx';
@@ -94,7 +94,7 @@ async function checkReload(base: string, pm2: Pm2, logDir: string, resultId: str
   expect(drained.length === before.length, `old workers drained and exited cleanly (${drained.length}/${before.length} logged the shutdown hooks)`, findings);
 }
 
-function teardown(pm2: Pm2 | undefined, nginx: PrivateNginx | undefined, pids: number[]): string[] {
+async function teardown(pm2: Pm2 | undefined, nginx: PrivateNginx | undefined, pids: number[]): Promise<string[]> {
   const problems: string[] = [];
   try {
     pm2?.kill();
@@ -106,6 +106,7 @@ function teardown(pm2: Pm2 | undefined, nginx: PrivateNginx | undefined, pids: n
   } catch (error) {
     problems.push(`nginx stop: ${(error as Error).message}`);
   }
+  await waitFor('pm2 and nginx processes to exit', async () => !pids.some(isAlive), 10_000).catch(() => undefined);
   const left = pids.filter(isAlive);
   for (const pid of left) process.kill(pid, 'SIGKILL');
   if (left.length) problems.push(`processes still running after teardown, killed: ${left.join(', ')}`);
@@ -135,6 +136,7 @@ async function main(): Promise<number> {
   const baseTmp = process.env.SMOKE_TMP ?? '/tmp/cf-deploy';
   mkdirSync(baseTmp, { recursive: true });
   const work = mkdtempSync(join(baseTmp, 'smoke-'));
+  chmodSync(work, 0o755); // nginx workers run unprivileged and must reach their temp dirs inside
   const appName = `cf-smoke-${process.pid}`;
   const logDir = join(work, 'logs');
   const findings: Findings = { memory: [], checks: [] };
@@ -143,8 +145,10 @@ async function main(): Promise<number> {
   const pids: number[] = [];
   let failure: unknown;
   const onSignal = () => {
-    printReport(findings, teardown(pm2, nginx, pids), new Error('interrupted'));
-    process.exit(130);
+    void teardown(pm2, nginx, pids).then((problems) => {
+      printReport(findings, problems, new Error('interrupted'));
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

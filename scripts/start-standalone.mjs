@@ -1,31 +1,83 @@
 #!/usr/bin/env node
-// pm2's `script` (and `npm run start:prod`): starts the standalone Next.js server of build/current.
-// Next's server.js chdirs into its release and listens on 0.0.0.0 by default, so the paths and the
-// address are pinned here first: data must outlive releases, and only nginx may reach the app.
-import { existsSync, realpathSync } from 'node:fs';
+// pm2's `script` (and `npm run start:prod`): serves the standalone release in build/current.
+//
+// Why not the release's own server.js: it listens before the app is prepared, so under pm2 cluster mode a
+// fresh worker receives connections while it is still loading models (requests stall for seconds during a
+// reload), and it exits right after draining, before its last log lines reach pm2. Here the worker:
+//   1. prepares Next (this runs instrumentation.ts, which loads models + gallery), then listens, then
+//      sends pm2 'ready' (wait_ready), so traffic only reaches warm workers;
+//   2. on SIGINT/SIGTERM stops accepting, lets in-flight requests (recognitions) finish, runs the close
+//      hooks of lib/shutdown.ts (e.g. the SQLite store), logs, then exits.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const current = join(root, 'build', 'current');
 
-if (!existsSync(join(current, 'server.js'))) {
-  console.error('start-standalone: build/current/server.js is missing; run `npm run build:standalone` first');
+function fail(message) {
+  console.error(`start-standalone: ${message}`);
   process.exit(1);
 }
 
+if (!existsSync(join(current, 'server.js'))) fail('build/current is missing; run `npm run build:standalone` first');
+
 process.env.NODE_ENV = 'production';
 process.env.HOSTNAME ??= '127.0.0.1';
+// Absolute paths: the server runs inside its release directory, and data must outlive releases.
 process.env.DATA_DIR = resolve(root, process.env.DATA_DIR ?? 'data');
 process.env.MODEL_DIR = resolve(root, process.env.MODEL_DIR ?? 'models');
 if (process.env.GALLERY_PATH) process.env.GALLERY_PATH = resolve(root, process.env.GALLERY_PATH);
-
 if (process.env.RECOGNIZER !== 'rekognition' && !existsSync(join(process.env.MODEL_DIR, 'fr_detect.onnx'))) {
-  console.error(`start-standalone: no models in ${process.env.MODEL_DIR}; run \`npm run setup:models\``);
-  process.exit(1);
+  fail(`no models in ${process.env.MODEL_DIR}; run \`npm run setup:models\``);
 }
 
 // Resolved once: this worker keeps serving its own release even after build/current moves on.
 const release = realpathSync(current);
-console.log(`start-standalone: release ${release.split('/').pop()} pid ${process.pid} port ${process.env.PORT ?? 3000}`);
-await import(pathToFileURL(join(release, 'server.js')).href);
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME;
+process.chdir(release);
+const { config } = JSON.parse(readFileSync(join(release, '.next', 'required-server-files.json'), 'utf8'));
+// What the generated server.js does: tells Next this is a standalone build with this exact config.
+process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+const next = createRequire(join(release, 'server.js'))('next');
+
+const app = next({ dir: release, dev: false, hostname, port, conf: config });
+const started = Date.now();
+await app.prepare();
+await warmUpDone();
+const handle = app.getRequestHandler();
+const server = createServer((req, res) => handle(req, res));
+server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_TIMEOUT ?? 65_000);
+
+server.listen(port, hostname, () => {
+  console.log(`start-standalone: pid ${process.pid} release ${release.split('/').pop()} ready on ${hostname}:${port} in ${Date.now() - started} ms`);
+  process.send?.('ready');
+});
+
+/** Waits for instrumentation-node.ts's model/gallery warm-up, which Next may still be running after prepare(). */
+async function warmUpDone() {
+  const key = Symbol.for('celebrity-finder.warm-up');
+  for (let waited = 0; !globalThis[key] && waited < 5000; waited += 50) await new Promise((done) => setTimeout(done, 50));
+  await globalThis[key];
+}
+
+let stopping = false;
+/** Drain, close resources, exit: the order that lets a recognition in flight finish and the DB close last. */
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`shutdown: pid ${process.pid} got ${signal}, finishing in-flight requests`);
+  await new Promise((done) => server.close(done)); // resolves once every in-flight response has been sent
+  await app.close().catch((error) => console.error('shutdown: next close failed', error));
+  // lib/shutdown.ts keeps its registry on globalThis under this symbol so code outside the bundle can run it.
+  const registry = globalThis[Symbol.for('celebrity-finder.shutdown')];
+  const closed = registry?.run ? registry.run(signal) : [];
+  console.log(`shutdown: pid ${process.pid} exit after ${signal}, closed [${closed.join(', ')}]`);
+  // pm2 ships worker output over IPC; a short grace lets the last lines arrive before the process ends.
+  setTimeout(() => process.exit(0), 200);
+}
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));
