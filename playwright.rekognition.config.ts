@@ -9,6 +9,7 @@ export default defineConfig({
   testDir: './e2e',
   testMatch: /rekognition.*\.spec\.ts$/,
   globalSetup: './e2e/rekognition-stack.ts',
+  outputDir: '/tmp/cf-rekognition/playwright-results',
   timeout: 60_000,
   workers: 1,
   reporter: [['list']],

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { datasetsDir } from '../test/rekognition/datasets';
+import { LOCAL_PORT } from './rekognition-stack';
 
 /**
  * The browser talks to the RECOGNIZER=rekognition instance; every recognition goes through the AWS SDK
@@ -19,7 +20,7 @@ test('upload → result page → celebrity page, recognized through the Rekognit
   await expect(page.getByRole('article', { name: 'Rose Leslie' })).toBeVisible();
   await expect(kit.getByRole('link', { name: /IMDb/ })).toHaveAttribute('href', 'https://www.imdb.com/name/nm3229685/');
 
-  await kit.getByRole('link', { name: 'Kit Harington' }).click();
+  await kit.getByRole('link', { name: 'Kit Harington', exact: true }).click();
   await expect(page).toHaveURL(/\/celebrities\/[0-9A-Za-z]+$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Kit Harington' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'IMDb' })).toHaveAttribute('href', 'https://www.imdb.com/name/nm3229685/');
@@ -35,7 +36,7 @@ test('a WebP upload is converted for Rekognition and still recognized', async ({
   await expect(page.getByRole('article', { name: 'Barack Obama' })).toBeVisible();
 });
 
-test('the celebrity API answers through GetCelebrityInfo, and unknown ids are 404', async ({ request }) => {
+test('the celebrity API maps the SDK\'s ResourceNotFoundException for an unknown id to 404', async ({ request }) => {
   const unknown = await request.get('/api/celebrities/Zz9NoSuchCelebrity');
   expect(unknown.status()).toBe(404);
   expect((await unknown.json()).error.code).toBe('not_found');
@@ -44,4 +45,16 @@ test('the celebrity API answers through GetCelebrityInfo, and unknown ids are 40
 test('/celebrities explains that Rekognition does not publish its list', async ({ page }) => {
   await page.goto('/celebrities');
   await expect(page.getByText(/does not publish its list/)).toBeVisible();
+});
+
+test('/celebrities on the local instance lists and searches who the gallery knows', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${LOCAL_PORT}/celebrities`);
+  await expect(page.getByText('5 celebrities')).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search by name' }).fill('rose');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/\/celebrities\?q=rose$/);
+  await expect(page.getByRole('link', { name: /Rose Leslie/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Kit Harington/ })).toHaveCount(0);
+  await page.getByRole('link', { name: /Rose Leslie/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rose Leslie' })).toBeVisible();
 });
