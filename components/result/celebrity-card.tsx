@@ -40,7 +40,7 @@ export function CelebrityCard({ celebrity, index, recognitionId }: { celebrity: 
             className="mt-3 inline-flex items-center gap-1 rounded-lg bg-slate-100 px-2.5 py-1 text-xs font-semibold text-slate-800 hover:bg-slate-200"
           >
             {link.label}
-            <span className="sr-only"> for {celebrity.Name} (opens in a new tab)</span>
+            <span className="sr-only"> (opens in a new tab)</span>
             <svg viewBox="0 0 20 20" aria-hidden="true" className="size-3.5 fill-current">
               <path d="M11 3a1 1 0 1 0 0 2h2.59l-6.3 6.3a1 1 0 1 0 1.42 1.4L15 6.42V9a1 1 0 1 0 2 0V4a1 1 0 0 0-1-1h-5Z" />
               <path d="M5 5a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2v-3a1 1 0 1 0-2 0v3H5V7h3a1 1 0 0 0 0-2H5Z" />

@@ -1,0 +1,88 @@
+import sharp from 'sharp';
+import { expect, test } from './fixtures';
+import { limits } from '../lib/limits';
+import { imdbPages, photoBytes, photos } from './support/photos';
+import { saveScreenshot } from './support/screenshots';
+
+test.describe('recognize a photo', () => {
+  test('through the file chooser, with a share link that works in a fresh browser', async ({ homePage, resultPage, page, browser }) => {
+    await homePage.goto();
+    await saveScreenshot(page, 'home');
+    await homePage.chooseFile(photos.kitWithRose.path);
+    await expect(homePage.preview).toBeVisible();
+    await homePage.recognize();
+    await resultPage.waitForResult();
+
+    await expect(resultPage.heading).toHaveText('Kit Harington and Rose Leslie');
+    await resultPage.expectCelebrities(photos.kitWithRose.celebrities, photos.kitWithRose.faces);
+    await resultPage.expectProfileLink('Kit Harington', imdbPages['Kit Harington']);
+    await resultPage.expectProfileLink('Rose Leslie', imdbPages['Rose Leslie']);
+    await expect(resultPage.card('Kit Harington').getByRole('link', { name: 'Kit Harington' })).toHaveAttribute('href', /^\/celebrities\/[0-9A-Za-z]+$/);
+    await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', 'Kit Harington and Rose Leslie');
+    await expect(page.locator('meta[name="twitter:card"]')).toHaveAttribute('content', 'summary_large_image');
+    await expect(page.locator('meta[property="og:image"]')).toHaveAttribute('content', /\/api\/recognitions\/[A-Za-z0-9_-]{22}\/image$/);
+    await saveScreenshot(page, 'result');
+
+    const shared = await browser.newContext();
+    const other = await shared.newPage();
+    await other.goto(page.url());
+    await expect(other.getByRole('heading', { level: 1 })).toHaveText('Kit Harington and Rose Leslie');
+    await expect(other.getByRole('list', { name: 'Faces in the photo' }).getByRole('listitem')).toHaveCount(2);
+    await expect(other.getByRole('list', { name: 'Recognized celebrities' }).getByRole('article')).toHaveCount(2);
+    await shared.close();
+  });
+
+  test('by drag and drop; no IMDb page known → a Google search link', async ({ homePage, resultPage, payload }) => {
+    await homePage.goto();
+    await homePage.dropFile(payload(photos.obama));
+    await homePage.recognize();
+    await resultPage.waitForResult();
+    await expect(resultPage.heading).toHaveText('Barack Obama');
+    await resultPage.expectCelebrities(photos.obama.celebrities, photos.obama.faces);
+    await resultPage.expectProfileLink('Barack Obama', undefined);
+  });
+
+  test('by pasting (a real ClipboardEvent carrying the photo)', async ({ homePage, resultPage, payload }) => {
+    await homePage.goto();
+    await homePage.pasteFile(payload(photos.benAffleck));
+    await homePage.recognize();
+    await resultPage.waitForResult();
+    await expect(resultPage.heading).toHaveText('Ben Affleck');
+    await resultPage.expectCelebrities(photos.benAffleck.celebrities, photos.benAffleck.faces);
+    await resultPage.expectProfileLink('Ben Affleck', imdbPages['Ben Affleck']);
+  });
+
+  test('a photo over the upload limit is shrunk in the browser, not refused', async ({ homePage, resultPage }) => {
+    // Biden's photo upscaled to an uncompressed PNG of about 13 MB, over the 10 MB upload limit.
+    const big = await sharp(photoBytes(photos.biden)).resize({ width: 1400 }).png({ compressionLevel: 0 }).toBuffer();
+    expect(big.byteLength).toBeGreaterThan(limits.maxUploadBytes);
+    await homePage.goto();
+    await homePage.chooseFile({ name: 'biden-huge.png', mimeType: 'image/png', buffer: big });
+    await expect(homePage.page.getByText('will be shrunk before upload')).toBeVisible();
+    await homePage.recognize();
+    await resultPage.waitForResult();
+    await resultPage.expectCelebrities(photos.biden.celebrities, photos.biden.faces);
+  });
+
+  test('hovering a card highlights its face box; copy link copies the page URL; the result is in recent results', async ({ homePage, resultPage, page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await homePage.goto();
+    await homePage.chooseFile(photos.kitWithRose.path);
+    await homePage.recognize();
+    await resultPage.waitForResult();
+
+    const roseBox = resultPage.box(/^Rose Leslie,/);
+    await expect(roseBox).toHaveAttribute('data-highlighted', 'false');
+    await resultPage.card('Rose Leslie').hover();
+    await expect(roseBox).toHaveAttribute('data-highlighted', 'true');
+    await expect(resultPage.box(/^Kit Harington,/)).toHaveAttribute('data-highlighted', 'false');
+
+    await resultPage.copyLink.click();
+    await expect(page.getByText('Link copied')).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
+
+    const resultUrl = new URL(page.url()).pathname;
+    await homePage.goto();
+    await expect(homePage.recent.getByRole('link', { name: /Kit Harington, Rose Leslie/ })).toHaveAttribute('href', resultUrl);
+  });
+});
