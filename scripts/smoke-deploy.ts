@@ -122,7 +122,7 @@ function printReport(findings: Findings, problems: string[], error?: unknown): v
   }
   const s = findings.stream;
   if (s) {
-    console.log(`reload stream: ${s.total} requests in ${s.seconds.toFixed(1)} s, ${s.failures} failures`);
+    console.log(`reload stream: ${s.total} requests in ${s.seconds.toFixed(1)} s, ${s.failures} failures, slowest ${s.slowest.toFixed(1)} s`);
     for (const [kind, c] of Object.entries(s.byKind)) console.log(`  ${kind.padEnd(26)} ok ${c.ok}, failed ${c.failed}`);
     for (const sample of s.samples) console.log(`  failure: ${sample}`);
   }

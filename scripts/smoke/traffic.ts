@@ -32,6 +32,8 @@ export interface StreamReport {
   byKind: Record<string, { ok: number; failed: number }>;
   samples: string[];
   seconds: number;
+  /** Slowest single request, in seconds (a stall during reload shows here even without failures). */
+  slowest: number;
 }
 
 type Probe = { kind: string; send: () => Promise<Response> };
@@ -60,7 +62,7 @@ export async function streamDuring(
       };
     }),
   ];
-  const report: StreamReport = { total: 0, failures: 0, byKind: {}, samples: [], seconds: 0 };
+  const report: StreamReport = { total: 0, failures: 0, byKind: {}, samples: [], seconds: 0, slowest: 0 };
   const started = performance.now();
   let stopped = false;
   const lane = async (offset: number) => {
@@ -68,6 +70,7 @@ export async function streamDuring(
       const probe = probes[i % probes.length]!;
       const counts = (report.byKind[probe.kind] ??= { ok: 0, failed: 0 });
       report.total += 1;
+      const sent = performance.now();
       try {
         const response = await probe.send();
         const body = await response.text();
@@ -76,6 +79,7 @@ export async function streamDuring(
       } catch (error) {
         fail(counts, `${probe.kind} -> ${(error as Error).message}`);
       }
+      report.slowest = Math.max(report.slowest, (performance.now() - sent) / 1000);
     }
   };
   const fail = (counts: { failed: number }, sample: string) => {
