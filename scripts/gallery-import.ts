@@ -7,10 +7,10 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
 import {
-  addUrl, applyPhotoResult, embeddingCount, loadGallery, loadImdbCsv, pickSubjectFace, planImport, saveGallery,
-  type Gallery, type PhotoTask,
+  addUrl, applyPhotoResult, embeddingCount, ensurePerson, loadGallery, loadImdbCsv, pickFaceByReference, pickSubjectFace,
+  planImport, saveGallery, type Gallery, type PhotoTask,
 } from '../lib/gallery';
-import { createEmbeddingPool, type EmbeddingPool } from './gallery-pool';
+import { createEmbeddingPool, type EmbeddingPool, type PoolResponse } from './gallery-pool';
 
 /** Gender estimates per person: enough for a majority vote, while the other photos skip the attribute nets. */
 const GENDER_VOTES = 5;
@@ -44,6 +44,7 @@ function parseCli() {
 async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[], workers: number, checkpoint: () => Promise<void>): Promise<Report> {
   const report: Report = { embedded: 0, noFace: [], severalFaces: [], unreadable: [] };
   const votesAsked = new Map<string, number>();
+  const deferred: Array<{ task: PhotoTask; result: Extract<PoolResponse, { faces: unknown }> }> = [];
   const bar = new cliProgress.SingleBar({
     format: 'embedding {bar} {value}/{total} photos | {rate} photos/s | ETA {eta_formatted}',
     hideCursor: true,
@@ -63,14 +64,14 @@ async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[
       if ('error' in result) {
         applyPhotoResult(gallery, task, 0, undefined, true);
         report.unreadable.push(`${task.path}: ${result.error}`);
+      } else if (result.faces.length > 1) {
+        deferred.push({ task, result }); // decided once the person's single-face photos are in
       } else {
-        const chosen = pickSubjectFace(result.faces, result.width, result.height);
-        applyPhotoResult(gallery, task, result.faces.length, chosen);
-        if (!chosen) report.noFace.push(task.path);
+        applyPhotoResult(gallery, task, result.faces.length, result.faces[0]);
+        if (result.faces.length === 0) report.noFace.push(task.path);
         else report.embedded += 1;
-        if (result.faces.length > 1) report.severalFaces.push(`${task.path} (${result.faces.length} faces)`);
       }
-      const done = report.embedded + report.noFace.length + report.unreadable.length;
+      const done = report.embedded + report.noFace.length + report.unreadable.length + deferred.length;
       bar.update(done, { rate: (done / ((performance.now() - started) / 1000)).toFixed(1) });
       if (performance.now() - lastSave > CHECKPOINT_MS) {
         lastSave = performance.now();
@@ -80,6 +81,13 @@ async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[
   };
   await Promise.all(Array.from({ length: workers * 2 }, runLane)); // two in flight per worker hides file I/O
   bar.stop();
+  for (const { task, result } of deferred) {
+    const byReference = pickFaceByReference(result.faces, ensurePerson(gallery, task.name).embeddings, gallery.dims);
+    applyPhotoResult(gallery, task, result.faces.length, byReference ?? pickSubjectFace(result.faces, result.width, result.height));
+    report.embedded += 1;
+    const rule = byReference ? 'the face most like their other photos' : 'the largest face nearest the centre';
+    report.severalFaces.push(`${task.path}: ${result.faces.length} faces, took ${rule}`);
+  }
   return report;
 }
 
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
   const attached = imdbNames ? attachImdb(gallery, imdbNames) : 0;
   await saveGallery(galleryPath, gallery);
   const seconds = (performance.now() - started) / 1000;
-  printList('several faces', report.severalFaces, 'embedded the largest face nearest the centre');
+  printList('several faces', report.severalFaces, 'embedded one face each: the one most like the person\'s single-face photos, else the largest face nearest the centre');
   printList('no face found', report.noFace, 'recorded and skipped (not embedded)');
   printList('unreadable', report.unreadable, 'recorded and skipped');
   if (imdbNames) console.log(`IMDb: ${attached} people got an IMDb link by exact name match`);

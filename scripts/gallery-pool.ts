@@ -44,7 +44,8 @@ function startWorker(modelDir: string, intraOpThreads: number): Promise<Worker> 
 export async function createEmbeddingPool(modelDir: string, workers = 2, intraOpThreads = 1): Promise<EmbeddingPool> {
   const threads = await Promise.all(Array.from({ length: workers }, () => startWorker(modelDir, intraOpThreads)));
   const idle = [...threads];
-  const waiting: Array<(worker: Worker) => void> = [];
+  const waiting: Array<(worker: Worker | null) => void> = [];
+  let alive = threads.length;
   const pending = new Map<number, (response: PoolResponse) => void>();
   let nextId = 0;
   const release = (worker: Worker) => {
@@ -62,11 +63,17 @@ export async function createEmbeddingPool(modelDir: string, workers = 2, intraOp
       for (const [id, resolve] of pending) resolve({ id, error: `worker failed: ${error.message}` });
       pending.clear();
     });
+    worker.on('exit', () => {
+      alive -= 1;
+      idle.splice(idle.indexOf(worker) >>> 0, 1);
+      if (alive === 0) for (const next of waiting.splice(0)) next(null); // nobody left: fail instead of hanging
+    });
   }
   return {
     async analyze(path, attributes) {
-      const worker = idle.pop() ?? (await new Promise<Worker>((resolve) => waiting.push(resolve)));
       const id = nextId++;
+      const worker = alive === 0 ? null : (idle.pop() ?? (await new Promise<Worker | null>((resolve) => waiting.push(resolve))));
+      if (!worker) return { id, error: 'all embedding workers stopped' };
       return new Promise<PoolResponse>((resolve) => {
         pending.set(id, resolve);
         worker.postMessage({ id, path, attributes } satisfies PoolRequest);

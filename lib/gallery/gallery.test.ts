@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addEmbedding, createGallery, ensurePerson, removePerson } from './gallery';
 import { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
 import { parseImdbCsv } from './imdb';
-import { applyPhotoResult, folderToName, pickSubjectFace, planImport } from './import-plan';
+import { applyPhotoResult, folderToName, pickFaceByReference, pickSubjectFace, planImport } from './import-plan';
 import { loadGallery, saveGallery } from './store';
 
 const dirs: string[] = [];
@@ -127,5 +127,14 @@ describe('incremental import', () => {
     const centre = face(75, 100);
     expect(pickSubjectFace([edge, centre, face(200, 20)], 250, 300)).toBe(centre);
     expect(pickSubjectFace([face(0, 200), centre], 250, 300)?.box.width).toBe(200);
+  });
+
+  it('with reference photos, picks the face most like the person, not the biggest', () => {
+    const face = (hot: number, size: number) => ({ box: { x: 0, y: 0, width: size, height: size }, embedding: vector(4, hot) });
+    const stranger = face(0, 200);
+    const subject = face(2, 50);
+    const reference = Float32Array.from([...vector(4, 3), ...Array.from(vector(4, 2), (x) => x * 0.9)]);
+    expect(pickFaceByReference([stranger, subject], reference, 4)).toBe(subject);
+    expect(pickFaceByReference([stranger, subject], new Float32Array(0), 4)).toBeUndefined();
   });
 });

@@ -91,3 +91,22 @@ export function applyPhotoResult(gallery: Gallery, task: PhotoTask, faces: numbe
   gallery.photos[task.path] = { person: person.id, size: task.size, mtimeMs: task.mtimeMs, outcome, faces };
   return outcome;
 }
+
+/**
+ * For a photo with several faces of a person who already has embeddings from other photos: the face most
+ * like those (best cosine to any of their rows, float32 [n, dims]). Undefined when there is no reference.
+ */
+export function pickFaceByReference<F extends CandidateFace>(faces: readonly F[], reference: Float32Array, dims: number): F | undefined {
+  const rows = reference.length / dims;
+  if (rows === 0) return undefined;
+  let best: F | undefined;
+  let bestScore = -Infinity;
+  for (const face of faces) {
+    for (let row = 0; row < rows; row++) {
+      let dot = 0;
+      for (let j = 0; j < dims; j++) dot += face.embedding[j]! * reference[row * dims + j]!;
+      if (dot > bestScore) [best, bestScore] = [face, dot];
+    }
+  }
+  return best;
+}

@@ -9,7 +9,7 @@ export {
 } from './gallery';
 export { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
 export { imdbUrl, loadImdbCsv, parseImdbCsv } from './imdb';
-export { applyPhotoResult, folderToName, pickSubjectFace, planImport, type CandidateFace, type ImportPlan, type PhotoTask } from './import-plan';
+export { applyPhotoResult, folderToName, pickFaceByReference, pickSubjectFace, planImport, type CandidateFace, type ImportPlan, type PhotoTask } from './import-plan';
 export {
   CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, decideMatch, rankPeople, searchPeople, similarityToConfidence,
   type MatchDecision, type PersonScore,
