@@ -17,7 +17,7 @@ const datasets = process.env.DATASETS_DIR ?? resolve(repoRoot, '../shared/datase
 const knn = join(datasets, 'raw/face_recognition_ageitgey/examples/knn_examples');
 const lfw = join(datasets, 'lfw/images_deepfunneled');
 
-/** Gallery name → folder of reference photos (at most 4 used per person). */
+/** Gallery name → folder of reference photos (at most 3 used per person). */
 const people: Record<string, string> = {
   'Barack Obama': join(knn, 'train/obama'),
   'Joe Biden': join(knn, 'train/biden'),
@@ -38,7 +38,7 @@ beforeAll(async () => {
   engine = await createEngine({ modelDir: resolve(repoRoot, 'models') });
   const gallery = createGallery();
   for (const [name, dir] of Object.entries(people)) {
-    for (const file of (await readdir(dir)).sort().slice(0, 4)) {
+    for (const file of (await readdir(dir)).sort().slice(0, 3)) {
       const path = join(dir, file);
       const analysis = await engine.analyze(await readFile(path));
       const faces = analysis.faces.map((f) => ({ box: f.box, embedding: f.embedding, gender: f.gender?.value }));
