@@ -47,7 +47,8 @@ const typeByCode: Record<ErrorCode, AwsErrorType> = {
   // The SDK retries ThrottlingException with back-off, which is what a busy server wants.
   rate_limited: 'ThrottlingException',
   busy: 'ThrottlingException',
-  timeout: 'InternalServerError',
+  // A request that waited too long in the recognition queue: the server is overloaded, retry later.
+  timeout: 'ThrottlingException',
   upstream_error: 'InternalServerError',
   upstream_config: 'InternalServerError',
   upstream_timeout: 'InternalServerError',

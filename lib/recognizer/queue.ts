@@ -1,0 +1,121 @@
+import { availableParallelism } from 'node:os';
+import { AppError } from '../errors';
+import type { AppConfig } from '../config';
+import type { Recognizer } from './types';
+
+/** How much recognition work one process takes on before it turns requests away. */
+export interface QueueOptions {
+  /** Recognitions running at once (CPU-bound: about one per core). */
+  concurrency: number;
+  /** Requests allowed to wait for a slot; one more is refused at once with 503 `busy`. */
+  maxQueued: number;
+  /** Longest time a request may wait for a slot before it is refused with 503 `timeout`. */
+  maxWaitMs: number;
+}
+
+export interface QueueStats {
+  running: number;
+  queued: number;
+  rejected: number;
+  timedOut: number;
+}
+
+interface Waiter {
+  start: () => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Seconds a refused client is told to wait: roughly the time for the queue ahead of it to clear. */
+function retryAfterSeconds(options: QueueOptions, queued: number): number {
+  return Math.min(30, Math.max(1, Math.ceil((queued + 1) / options.concurrency)));
+}
+
+/**
+ * A bounded FIFO admission queue. `run(task)` starts the task when a slot is free, otherwise waits in
+ * line; a full line or a wait past maxWaitMs throws AppError (`busy` / `timeout`, both 503 with
+ * Retry-After) so overload answers quickly instead of slowing every request down.
+ */
+export function createBoundedQueue(options: QueueOptions) {
+  const waiting: Waiter[] = [];
+  const stats: QueueStats = { running: 0, queued: 0, rejected: 0, timedOut: 0 };
+
+  function release(): void {
+    stats.running -= 1;
+    const next = waiting.shift();
+    stats.queued = waiting.length;
+    if (next) {
+      clearTimeout(next.timer);
+      next.start();
+    }
+  }
+
+  async function acquire(): Promise<void> {
+    if (stats.running < options.concurrency && waiting.length === 0) {
+      stats.running += 1;
+      return;
+    }
+    if (waiting.length >= options.maxQueued) {
+      stats.rejected += 1;
+      throw new AppError('busy', 'The server is busy recognizing other photos. Please try again shortly.', {
+        retryAfterSeconds: retryAfterSeconds(options, waiting.length),
+      });
+    }
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        start: () => {
+          stats.running += 1;
+          resolve();
+        },
+        timer: setTimeout(() => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          stats.queued = waiting.length;
+          stats.timedOut += 1;
+          reject(new AppError('timeout', 'The server was too busy to start on this photo in time. Please try again.', {
+            retryAfterSeconds: retryAfterSeconds(options, waiting.length),
+          }));
+        }, options.maxWaitMs),
+      };
+      waiting.push(waiter);
+      stats.queued = waiting.length;
+    });
+  }
+
+  return {
+    /** Runs `task` within the concurrency limit; throws AppError busy/timeout when it cannot be admitted. */
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      await acquire();
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    },
+    stats: (): QueueStats => ({ ...stats }),
+  };
+}
+
+export type BoundedQueue = ReturnType<typeof createBoundedQueue>;
+
+/** Queue settings from RECOGNITION_CONCURRENCY (default: the core count), _QUEUE_DEPTH and _TIMEOUT_MS. */
+export function queueOptionsFromConfig(
+  config: Pick<AppConfig, 'RECOGNITION_CONCURRENCY' | 'RECOGNITION_QUEUE_DEPTH' | 'RECOGNITION_TIMEOUT_MS'>,
+): QueueOptions {
+  return {
+    concurrency: config.RECOGNITION_CONCURRENCY ?? availableParallelism(),
+    maxQueued: config.RECOGNITION_QUEUE_DEPTH,
+    maxWaitMs: config.RECOGNITION_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Wraps a recognizer so every recognizeCelebrities call (upload API, Rekognition endpoint, any caller)
+ * goes through one bounded queue; lookups and health checks are cheap and pass straight through.
+ */
+export function withRecognitionQueue<R extends Recognizer>(recognizer: R, queue: BoundedQueue): R {
+  // Inherit from the recognizer so extras such as listCelebrities (local catalog) stay reachable.
+  const queued = Object.create(recognizer) as R;
+  const recognizeCelebrities: Recognizer['recognizeCelebrities'] = (image) => queue.run(() => recognizer.recognizeCelebrities(image));
+  // defineProperty, not assignment: works even when the backend object is frozen.
+  Object.defineProperty(queued, 'recognizeCelebrities', { value: recognizeCelebrities, enumerable: true });
+  return queued;
+}
