@@ -21,13 +21,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </a>
         <header className="border-b border-slate-200/80 bg-white/80 backdrop-blur">
           <div className="mx-auto flex h-16 max-w-6xl items-center justify-between px-4 sm:px-6">
-            <Link href="/" className="flex items-center gap-2 rounded-lg font-semibold tracking-tight text-slate-900">
+            <Link href="/" className="flex items-center gap-2 whitespace-nowrap rounded-lg font-semibold tracking-tight text-slate-900">
               <Logo className="size-8" />
               <span className="text-lg">Celebrity Finder</span>
             </Link>
             <nav aria-label="Main">
-              <ul className="flex items-center gap-1 text-sm font-medium text-slate-600">
-                <li>
+              <ul className="flex items-center gap-1 whitespace-nowrap text-sm font-medium text-slate-600">
+                <li className="hidden sm:block">
                   <Link href="/" className="rounded-lg px-3 py-2 hover:bg-slate-100 hover:text-slate-900">New photo</Link>
                 </li>
                 <li>

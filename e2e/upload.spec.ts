@@ -84,5 +84,6 @@ test.describe('recognize a photo', () => {
     const resultUrl = new URL(page.url()).pathname;
     await homePage.goto();
     await expect(homePage.recent.getByRole('link', { name: /Kit Harington, Rose Leslie/ })).toHaveAttribute('href', resultUrl);
+    await saveScreenshot(page, 'home-recent');
   });
 });

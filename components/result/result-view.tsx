@@ -22,19 +22,19 @@ export function ResultView({ recognition }: { recognition: StoredRecognition }) 
   return (
     <FaceHighlightProvider>
       <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <figure className="self-start">
-          <div className="relative overflow-visible rounded-2xl bg-slate-900/5 shadow-sm ring-1 ring-slate-200">
+        <figure className="flex flex-col items-center self-start">
+          <div className="relative max-w-full rounded-2xl bg-slate-900/5 shadow-sm ring-1 ring-slate-200">
             {/* eslint-disable-next-line @next/next/no-img-element -- the stored photo, served as-is so boxes line up */}
             <img
               src={`/api/recognitions/${id}/image`}
               alt={celebrities.length ? `Photo with ${celebrities.map((c) => c.Name).join(', ')}` : 'The uploaded photo'}
               width={image.width}
               height={image.height}
-              className="block h-auto w-full rounded-2xl"
+              className="block h-auto max-h-[80vh] w-auto max-w-full rounded-2xl"
             />
             <FaceBoxes faces={drawnFaces(recognition)} />
           </div>
-          <figcaption className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-500">
+          <figcaption className="mt-3 flex w-full flex-wrap justify-center items-center gap-x-4 gap-y-1 text-xs text-slate-500">
             <span className="inline-flex items-center gap-1.5"><span aria-hidden="true" className="size-3 rounded-sm border-2 border-brand-500" />Recognized</span>
             <span className="inline-flex items-center gap-1.5"><span aria-hidden="true" className="size-3 rounded-sm border-2 border-dashed border-slate-500" />Not recognized</span>
           </figcaption>

@@ -17,6 +17,8 @@ export function UploadPanel() {
   const hintId = useId();
   const { file, previewUrl, phase, problem, choose, reset, recognize } = usePhotoUpload();
   const [dragging, setDragging] = useState(false);
+  // The browser cannot draw some files (e.g. a text file named .jpg): show a neutral tile instead.
+  const [unpreviewable, setUnpreviewable] = useState<string | null>(null);
   const recognizeButton = useRef<HTMLButtonElement>(null);
   const working = phase.name === 'shrinking' || phase.name === 'uploading' || phase.name === 'recognizing' || phase.name === 'done';
 
@@ -66,8 +68,19 @@ export function UploadPanel() {
       >
         {previewUrl && file ? (
           <figure className="flex w-full flex-col items-center gap-3">
-            {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL, nothing to optimise */}
-            <img src={previewUrl} alt="Preview of the chosen photo" className="max-h-80 w-auto max-w-full rounded-xl object-contain shadow-md" />
+            {unpreviewable === previewUrl ? (
+              <div role="img" aria-label="Preview of the chosen photo" className="grid size-40 place-items-center rounded-xl bg-slate-200 text-sm text-slate-500">
+                No preview
+              </div>
+            ) : (
+              // eslint-disable-next-line @next/next/no-img-element -- a local object URL, nothing to optimise
+              <img
+                src={previewUrl}
+                alt="Preview of the chosen photo"
+                onError={() => setUnpreviewable(previewUrl)}
+                className="max-h-80 w-auto max-w-full rounded-xl object-contain shadow-md"
+              />
+            )}
             <figcaption className="max-w-full truncate text-sm text-slate-600">
               {file.name || 'Pasted photo'} · {formatBytes(file.size)}
               {file.size > limits.maxUploadBytes ? ' · will be shrunk before upload' : ''}

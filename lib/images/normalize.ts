@@ -1,7 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../errors';
 import { limits } from '../limits';
-import { imageMimeTypes, sniffImageType, type ImageType } from './sniff';
+import { sniffImageType, type ImageType } from './sniff';
 
 /** A photo ready to store and recognize: upright JPEG without metadata, so stored boxes line up with it. */
 export interface NormalizedImage {
@@ -17,7 +17,7 @@ export interface NormalizedImage {
 export const maxStoredSide = 4096;
 const JPEG_QUALITY = 88;
 
-const acceptedList = Object.keys(imageMimeTypes).map((type) => type.toUpperCase()).join(', ');
+const acceptedList = 'JPEG, PNG, WebP, AVIF or GIF';
 
 /**
  * Checks an upload before decoding: not empty, within lib/limits maxUploadBytes, and one of the accepted
