@@ -42,23 +42,27 @@ function crop(img: RgbImage, det: Detection, factor: number, size: number): Floa
   return warpAffine(img, rectMap(x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1), size, size), size, size);
 }
 
-/** Runs all attribute nets for one face. */
-export async function predictAttributes(nets: AttributeNets, img: RgbImage, det: Detection): Promise<FaceAttributes> {
-  const exprPixels = crop(img, det, 1.2, EXPRESSION_INPUT);
+/** Runs the attribute nets for one face; `emotions: false` skips the costly expression net. */
+export async function predictAttributes(nets: AttributeNets, img: RgbImage, det: Detection, emotions: boolean): Promise<FaceAttributes> {
   const posePixels = crop(img, det, 1.5, POSE_INPUT);
   const ssrPixels = crop(img, det, 1.4, SSR_INPUT);
   const facePixels = crop(img, det, 1, 64);
   const ssrInput = toPlanar(ssrPixels, SSR_INPUT, SSR_INPUT, SSR_NORM);
   const [expr, pose, age, gender] = await Promise.all([
-    nets.expression.predict(toPlanar(exprPixels, EXPRESSION_INPUT, EXPRESSION_INPUT, UNIT)),
+    emotions ? nets.expression.predict(toPlanar(crop(img, det, 1.2, EXPRESSION_INPUT), EXPRESSION_INPUT, EXPRESSION_INPUT, UNIT)) : null,
     nets.pose.predict(toPlanar(posePixels, POSE_INPUT, POSE_INPUT, IMAGENET)),
     nets.age.predict(ssrInput),
     nets.gender.predict(ssrInput),
   ]);
-  const { emotions, smile } = toEmotions(expr);
   const male = Math.min(1, Math.max(0, mergeSsr(gender, 1)));
+  const face: FaceAttributes['face'] = { Pose: toPose(pose.yaw, pose.pitch, pose.roll), Quality: imageQuality(facePixels, 64, 64) };
+  if (expr) {
+    const e = toEmotions(expr);
+    face.Emotions = e.emotions;
+    face.Smile = e.smile;
+  }
   return {
-    face: { Pose: toPose(pose.yaw, pose.pitch, pose.roll), Quality: imageQuality(facePixels, 64, 64), Emotions: emotions, Smile: smile },
+    face,
     age: mergeSsr(age, 101),
     gender: male >= 0.5 ? { value: 'Male', confidence: male * 100 } : { value: 'Female', confidence: (1 - male) * 100 },
   };

@@ -53,7 +53,7 @@ describe('pyramid', () => {
     const levels = planPyramid(1920, 1080);
     expect(levels[0]!.tiles).toHaveLength(1);
     const finest = levels.at(-1)!;
-    expect(finest.scale * 36).toBeGreaterThanOrEqual(16);
+    expect(finest.scale * 36).toBeGreaterThanOrEqual(12);
     const lastTile = finest.tiles.at(-1)!;
     expect(lastTile.x0 + 320).toBe(finest.width);
     expect(lastTile.y0 + 240).toBe(finest.height);

@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
   maxFaces?: number;
   /** Skip attribute nets (expression, pose, age, gender): the gallery import only needs embeddings. */
   embeddingsOnly?: boolean;
+  /** Run the expression net for Emotions and Smile (default true); it costs about 58 ms CPU per face. */
+  emotions?: boolean;
 }
 
 export interface ImageAnalysis {
