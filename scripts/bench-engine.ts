@@ -94,7 +94,7 @@ function plotInput(data: BenchData) {
   ].map((s, i) => ({ runtime: s.runtime, colour: COLOURS[i % COLOURS.length]!, p50: p50(s.perPhoto) }));
   return {
     title: 'Celebrity Finder: bytes → embeddings, per photo',
-    subtitle: `p50 of ${data.iterations} runs (peers fewer), ${os.cpus().length} cores; same photos, warm-up excluded`,
+    subtitle: `p50 of ${data.iterations} runs (peers fewer), ${os.cpus().length} cores, load average ${loadavg()}; same photos, warm-up excluded`,
     photos: data.photos.map((p) => p.name),
     series,
   };
