@@ -25,6 +25,9 @@ interface Flags {
 
 const USAGE = 'flags: --quick, --skip-peers, --threads <n>';
 
+/** A bad command line: reported as one line, without a stack trace. */
+class UsageError extends Error {}
+
 function parseFlags(argv: string[]): Flags {
   const flags: Flags = { quick: false, skipPeers: false, threads: undefined };
   for (let i = 0; i < argv.length; i++) {
@@ -33,9 +36,9 @@ function parseFlags(argv: string[]): Flags {
     else if (arg === '--skip-peers') flags.skipPeers = true;
     else if (arg === '--threads') {
       const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`--threads needs a positive integer (${USAGE})`);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--threads needs a positive integer (${USAGE})`);
       flags.threads = n;
-    } else throw new Error(`unknown argument: ${arg} (${USAGE})`);
+    } else throw new UsageError(`unknown argument: ${arg} (${USAGE})`);
   }
   return flags;
 }
@@ -101,6 +104,7 @@ function plotInput(data: BenchData) {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exit(1);
+  if (err instanceof UsageError) console.error(err.message);
+  else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(err instanceof UsageError ? 2 : 1);
 });

@@ -3,6 +3,11 @@
  * our process. Parent and child talk over Node's IPC channel: progress ticks, then one result message.
  */
 import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+// tsx's loader by absolute URL, so children start the same whatever the working directory.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** What a peer measured: bytes → descriptors latency per photo, the faces it found, its own peak RSS. */
 export interface PeerResult {
@@ -60,7 +65,7 @@ export function runChild<T>(
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [String(count)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', tsxLoader],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
