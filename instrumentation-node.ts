@@ -9,6 +9,9 @@ const warmUpTimeoutMs = 120_000;
  */
 export async function registerNodeServer(): Promise<void> {
   watchShutdownSignals();
+  // Retention cleanup (RESULT_TTL_DAYS) runs in every server process; deletes are idempotent across workers.
+  const { startSecurityTasks } = await import('./lib/security/server-start');
+  startSecurityTasks();
   const warm = process.env.NODE_ENV === 'production' && process.env.WARM_UP !== '0' ? warmUp() : Promise.resolve();
   // start-standalone.mjs (outside the bundle) awaits this before it listens.
   (globalThis as unknown as Record<symbol, Promise<void>>)[Symbol.for('celebrity-finder.warm-up')] = warm;

@@ -5,6 +5,7 @@ export const errorStatus = {
   unsupported_type: 415,
   too_large: 413,
   not_found: 404,
+  unauthorized: 401,
   forbidden: 403,
   rate_limited: 429,
   busy: 503,

@@ -43,6 +43,7 @@ const typeByCode: Record<ErrorCode, AwsErrorType> = {
   unsupported_type: 'InvalidImageFormatException',
   too_large: 'ImageTooLargeException',
   not_found: 'ResourceNotFoundException',
+  unauthorized: 'AccessDeniedException',
   forbidden: 'AccessDeniedException',
   // The SDK retries ThrottlingException with back-off, which is what a busy server wants.
   rate_limited: 'ThrottlingException',

@@ -18,6 +18,7 @@ interface Row {
   image_height: number;
   image_bytes: number;
   image_file: string;
+  delete_token_hash: string | null;
 }
 
 const SCHEMA = `
@@ -30,7 +31,8 @@ CREATE TABLE IF NOT EXISTS recognitions (
   image_width INTEGER NOT NULL,
   image_height INTEGER NOT NULL,
   image_bytes INTEGER NOT NULL,
-  image_file TEXT NOT NULL
+  image_file TEXT NOT NULL,
+  delete_token_hash TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS recognitions_created_at ON recognitions (created_at);
 `;
@@ -43,6 +45,12 @@ function toRecognition(row: Row): StoredRecognition {
     result: recognizeCelebritiesResultSchema.parse(JSON.parse(row.result)),
     image: { mimeType: row.image_type, width: row.image_width, height: row.image_height, byteLength: row.image_bytes },
   };
+}
+
+/** Databases created before delete tokens existed get the column on open. */
+function addDeleteTokenColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(recognitions)').all();
+  if (!columns.some((column) => column.name === 'delete_token_hash')) db.exec('ALTER TABLE recognitions ADD COLUMN delete_token_hash TEXT');
 }
 
 /** File name of a stored photo; built only from ids this module generated, never from request input. */
@@ -62,11 +70,20 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  addDeleteTokenColumn(db);
   const insert = db.prepare(
-    `INSERT INTO recognitions (id, created_at, recognizer, result, image_type, image_width, image_height, image_bytes, image_file)
-     VALUES (@id, @created_at, @recognizer, @result, @image_type, @image_width, @image_height, @image_bytes, @image_file)`,
+    `INSERT INTO recognitions (id, created_at, recognizer, result, image_type, image_width, image_height, image_bytes, image_file, delete_token_hash)
+     VALUES (@id, @created_at, @recognizer, @result, @image_type, @image_width, @image_height, @image_bytes, @image_file, @delete_token_hash)`,
   );
   const select = db.prepare<[string], Row>('SELECT * FROM recognitions WHERE id = ?');
+  const removeRow = db.prepare<[string]>('DELETE FROM recognitions WHERE id = ?');
+  const selectExpired = db.prepare<[string], Pick<Row, 'id' | 'image_file'>>('SELECT id, image_file FROM recognitions WHERE created_at < ?');
+  /** Row first, then the photo: a crash in between leaves an orphan file, never a result without its photo. */
+  async function removeById(id: string, imageFile: string): Promise<boolean> {
+    const removed = removeRow.run(id).changes > 0;
+    await unlink(join(dataDir, imageFile)).catch(() => undefined);
+    return removed;
+  }
 
   return {
     async save(recognition: NewRecognition) {
@@ -81,6 +98,7 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
         image_height: recognition.image.height,
         image_bytes: recognition.image.bytes.byteLength,
         image_file: imageFileFor(id),
+        delete_token_hash: recognition.deleteTokenHash ?? null,
       };
       const imagePath = join(dataDir, row.image_file);
       await writeFileAtomic(imagePath, recognition.image.bytes);
@@ -103,6 +121,20 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
       if (!row) return null;
       const bytes = await readFileOrNull(join(dataDir, row.image_file));
       return bytes ? { bytes, mimeType: row.image_type } : null;
+    },
+    async getDeleteTokenHash(id) {
+      if (!isRecognitionId(id)) return null;
+      return select.get(id)?.delete_token_hash ?? null;
+    },
+    async remove(id) {
+      if (!isRecognitionId(id)) return false;
+      const row = select.get(id);
+      return row ? removeById(row.id, row.image_file) : false;
+    },
+    async removeOlderThan(cutoff) {
+      let removed = 0;
+      for (const row of selectExpired.all(cutoff.toISOString())) if (await removeById(row.id, row.image_file)) removed += 1;
+      return removed;
     },
     close() {
       db.close();

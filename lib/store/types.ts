@@ -24,6 +24,8 @@ export interface NewRecognition {
   recognizer: RecognizerKind;
   result: RecognizeCelebritiesResult;
   image: { bytes: Uint8Array; mimeType: string; width: number; height: number };
+  /** SHA-256 hex of the uploader's delete token (lib/security/delete-token); the token itself is never stored. */
+  deleteTokenHash?: string;
 }
 
 /**
@@ -37,5 +39,11 @@ export interface RecognitionStore {
   get(id: string): Promise<StoredRecognition | null>;
   /** The stored photo, or null for an unknown or malformed id. */
   readImage(id: string): Promise<{ bytes: Uint8Array; mimeType: string } | null>;
+  /** The stored delete-token hash, or null (unknown id, or a result stored without a token). */
+  getDeleteTokenHash(id: string): Promise<string | null>;
+  /** Removes result and photo; false when there was nothing to remove. */
+  remove(id: string): Promise<boolean>;
+  /** Removes every result created before `cutoff` (retention); resolves to how many were removed. */
+  removeOlderThan(cutoff: Date): Promise<number>;
   close(): void;
 }

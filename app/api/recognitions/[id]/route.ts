@@ -1,4 +1,5 @@
 import { AppError, errorResponse } from '@/lib/errors';
+import { deleteTokenFromHeaders, verifyDeleteToken } from '@/lib/security/delete-token';
 import { getStore } from '@/lib/store';
 import { publicOrigin, resultPath } from '@/app/_lib/public-origin';
 
@@ -20,6 +21,26 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       image: { width: stored.image.width, height: stored.image.height, url: `${origin}/api/recognitions/${stored.id}/image` },
       result: stored.result,
     });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/**
+ * Deletes a result and its photo: 204 with the delete token from the upload (`Authorization: Bearer <token>`
+ * or `X-Delete-Token`); 401 without one, 403 with a wrong one, 404 for an unknown id.
+ */
+export async function DELETE(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  try {
+    const { id } = await params;
+    const store = getStore();
+    const hash = await store.getDeleteTokenHash(id);
+    if (!hash && !(await store.get(id))) throw new AppError('not_found', 'No result with this id.');
+    const token = deleteTokenFromHeaders(request.headers);
+    if (!token) throw new AppError('unauthorized', 'Send the delete token as "Authorization: Bearer <token>".');
+    if (!hash || !verifyDeleteToken(token, hash)) throw new AppError('forbidden', 'This delete token does not match the result.');
+    await store.remove(id);
+    return new Response(null, { status: 204 });
   } catch (error) {
     return errorResponse(error);
   }

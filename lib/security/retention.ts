@@ -1,0 +1,39 @@
+import type { RecognitionStore } from '../store/types';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/** How often the sweep runs: a quarter of the retention period, between once a second and once an hour. */
+export function sweepIntervalMs(ttlDays: number): number {
+  return Math.min(HOUR_MS, Math.max(1_000, (ttlDays * DAY_MS) / 4));
+}
+
+/** Removes every result (row and photo) older than `ttlDays`; resolves to how many were removed. */
+export async function sweepExpired(store: RecognitionStore, ttlDays: number, now = new Date()): Promise<number> {
+  return store.removeOlderThan(new Date(now.getTime() - ttlDays * DAY_MS));
+}
+
+/**
+ * Starts periodic retention cleanup (RESULT_TTL_DAYS): one sweep now, then every sweepIntervalMs. The timer
+ * is unref'd so it never keeps a process alive; a failed sweep is logged and retried on the next tick.
+ * Returns a function that stops it.
+ */
+export function startRetentionSweeper(getStore: () => RecognitionStore, ttlDays: number): () => void {
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const removed = await sweepExpired(getStore(), ttlDays);
+      if (removed > 0) console.log(`retention: removed ${removed} result(s) older than ${ttlDays} day(s)`);
+    } catch (error) {
+      console.error('retention: sweep failed', error);
+    } finally {
+      running = false;
+    }
+  };
+  void sweep();
+  const timer = setInterval(() => void sweep(), sweepIntervalMs(ttlDays));
+  timer.unref();
+  return () => clearInterval(timer);
+}
