@@ -36,7 +36,11 @@ export function ensureProductionBuild(): void {
 
 export interface RunningApp {
   baseUrl: string;
+  /** The server's process id (it leads its own process group); for RSS sampling and crash tests. */
+  pid: number;
   stop(): Promise<void>;
+  /** SIGKILLs the server's process group and waits for the exit: a crash, no draining. */
+  kill(): Promise<void>;
 }
 
 /** Starts `next start` on 127.0.0.1:port with extra env, resolving once it answers HTTP. */
@@ -57,7 +61,7 @@ export async function startApp(port: number, env: Record<string, string>): Promi
     await stopChild(child);
     throw new Error(`app on port ${port} did not start: ${(error as Error).message}\n${output}`);
   }
-  return { baseUrl, stop: () => stopChild(child) };
+  return { baseUrl, pid: child.pid ?? -1, stop: () => stopChild(child), kill: () => stopChild(child, 'SIGKILL') };
 }
 
 async function waitUntilServing(baseUrl: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
@@ -75,10 +79,10 @@ async function waitUntilServing(baseUrl: string, child: ChildProcess, timeoutMs 
 }
 
 /** Ends the server and anything it spawned (its own process group), waiting for the exit. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise((done) => child.once('exit', done));
-  process.kill(-child.pid, 'SIGTERM');
+  process.kill(-child.pid, signal);
   const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
