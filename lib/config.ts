@@ -34,12 +34,13 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
-  const dataDir = resolve(parsed.data.DATA_DIR);
+  // turbopackIgnore: these are run-time paths; without it Next traces the whole project into standalone builds.
+  const dataDir = resolve(/*turbopackIgnore: true*/ parsed.data.DATA_DIR);
   const config: AppConfig = {
     ...parsed.data,
     DATA_DIR: dataDir,
-    MODEL_DIR: resolve(parsed.data.MODEL_DIR),
-    GALLERY_PATH: resolve(parsed.data.GALLERY_PATH ?? resolve(dataDir, 'gallery')),
+    MODEL_DIR: resolve(/*turbopackIgnore: true*/ parsed.data.MODEL_DIR),
+    GALLERY_PATH: resolve(/*turbopackIgnore: true*/ parsed.data.GALLERY_PATH ?? resolve(/*turbopackIgnore: true*/ dataDir, 'gallery')),
   };
   if (env === process.env) cached = config;
   return config;
