@@ -1,26 +1,55 @@
 /**
  * The Playwright webServer: builds the e2e gallery with the import CLI, makes sure a production build is
- * current (`next build`, serialised with other helpers' builds), then runs `next start` on the e2e port
+ * current (`next build`, serialised with other builds of this tree), then runs `next start` on the e2e port
  * with a fresh result store. Run with tsx; stops the server when Playwright stops this process.
  */
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureProductionBuild } from '../../test/rekognition/app-server';
 import { buildE2eGallery } from './build-gallery';
-import { e2eDataDir, e2eGalleryPath, e2ePort, repoRoot } from './paths';
+import { e2eDataDir, e2eDir, e2eGalleryPath, e2ePort, repoRoot } from './paths';
+
+const BUILD_LOCK = '/tmp/cf-next-build.lock';
+
+/**
+ * Serves a private copy of the build: a later `next build` of the shared .next (another test suite, a
+ * developer) would otherwise swap chunks under the running server. Copied under the build lock, so whole.
+ */
+function snapshotBuild(): string {
+  const app = join(e2eDir, 'app');
+  rmSync(app, { recursive: true, force: true });
+  mkdirSync(app, { recursive: true });
+  const copy = spawnSync('flock', [BUILD_LOCK, 'tar', '-C', repoRoot, '--exclude=.next/cache', '--exclude=.next/standalone', '-cf', join(app, 'next.tar'), '.next'], { stdio: 'inherit' });
+  if (copy.status !== 0) throw new Error('could not copy the production build');
+  if (spawnSync('tar', ['-C', app, '-xf', join(app, 'next.tar')], { stdio: 'inherit' }).status !== 0) throw new Error('could not unpack the build copy');
+  rmSync(join(app, 'next.tar'));
+  if (!existsSync(join(app, '.next/BUILD_ID'))) throw new Error('the production build is incomplete (no BUILD_ID)');
+  for (const file of ['next.config.mjs', 'package.json']) copyFileSync(join(repoRoot, file), join(app, file));
+  symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
+  return app;
+}
 
 buildE2eGallery();
 ensureProductionBuild();
+const appDir = snapshotBuild();
 // Results of earlier runs would make "recent" and counting assertions depend on history.
 for (const stale of ['recognitions.sqlite', 'recognitions.sqlite-wal', 'recognitions.sqlite-shm', 'images']) {
   rmSync(join(e2eDataDir, stale), { recursive: true, force: true });
 }
 
 const server = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-p', String(e2ePort), '-H', '127.0.0.1'], {
-  cwd: repoRoot,
+  cwd: appDir,
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATA_DIR: e2eDataDir, GALLERY_PATH: e2eGalleryPath, RECOGNIZER: 'local' },
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATA_DIR: e2eDataDir,
+    GALLERY_PATH: e2eGalleryPath,
+    MODEL_DIR: join(repoRoot, 'models'),
+    RECOGNIZER: 'local',
+  },
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));
