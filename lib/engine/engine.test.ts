@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparedFaceSchema } from '../recognizer/schema';
-import { createEngine, type FaceEngine } from '.';
+import { createEngine, type FaceEngine, type ImageAnalysis } from '.';
 import { bestThreshold, centralFace, cosine, parsePairs, type ScoredPair } from './lfw';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -12,6 +12,8 @@ const datasets = process.env.DATASETS_DIR ?? resolve(repoRoot, '../shared/datase
 const raw = (p: string) => resolve(datasets, 'raw', p);
 const knn = 'face_recognition_ageitgey/examples/knn_examples';
 const OBAMA = raw(`${knn}/train/obama/obama.jpg`);
+/** First four embedding values for obama.jpg, recorded with this pipeline (rounded to 1e-3). */
+const EMBEDDING_FINGERPRINT = [0.095, 0.002, 0.017, -0.041];
 
 let engine: FaceEngine;
 beforeAll(async () => {
@@ -81,6 +83,34 @@ describe('engine on real photos', () => {
     const [o1, o2, b1] = await Promise.all([embed(`${knn}/train/obama/obama.jpg`), embed(`${knn}/train/obama/obama2.jpg`), embed(`${knn}/train/biden/biden.jpg`)]);
     expect(cosine(o1, o2)).toBeGreaterThan(0.5);
     expect(cosine(o1, b1)).toBeLessThan(0.3);
+  });
+
+  it('gives the same results to concurrent calls as to one call at a time', async () => {
+    const photos = await Promise.all([OBAMA, raw(`${knn}/train/biden/biden.jpg`)].map((p) => readFile(p)));
+    const sequential: ImageAnalysis[] = [];
+    for (const p of photos) sequential.push(await engine.analyze(p, { embeddingsOnly: true }));
+    const concurrent = await Promise.all([...photos, ...photos].map((p) => engine.analyze(p, { embeddingsOnly: true })));
+    concurrent.forEach((r, i) => {
+      const s = sequential[i % 2]!;
+      expect(r.faces.map((f) => f.box)).toEqual(s.faces.map((f) => f.box));
+      expect(Array.from(r.faces[0]!.embedding)).toEqual(Array.from(s.faces[0]!.embedding));
+    });
+  });
+
+  it('matches the fingerprint recorded for obama.jpg, one figure per net', async () => {
+    const [f] = (await engine.analyze(await readFile(OBAMA))).faces;
+    expect(f!.box.x).toBeCloseTo(383.96, 0); // detector
+    expect(f!.box.height).toBeCloseTo(330.74, 0);
+    const eye = f!.face.Landmarks!.find((l) => l.Type === 'eyeLeft')!; // landmarks
+    expect(eye.X).toBeCloseTo(0.48684, 3);
+    expect(eye.Y).toBeCloseTo(0.18868, 3);
+    expect(Array.from(f!.embedding.slice(0, 4)).map((v) => Math.round(v * 1000) / 1000)).toEqual(EMBEDDING_FINGERPRINT); // embedder
+    expect(f!.face.Pose!.Pitch).toBeCloseTo(-14.57, 0); // pose
+    expect(f!.age).toBeCloseTo(41.7, 0); // age
+    expect(f!.gender).toMatchObject({ value: 'Male' }); // gender
+    expect(f!.gender!.confidence).toBeCloseTo(93.48, 0);
+    expect(f!.face.Emotions![0]).toMatchObject({ Type: 'HAPPY' }); // expression
+    expect(f!.face.Emotions![0]!.Confidence).toBeCloseTo(99.71, 0);
   });
 
   it('rejects bytes that are not an image', async () => {
