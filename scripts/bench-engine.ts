@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   console.log('');
   for (const line of reportLines(data, json)) console.log(line);
   const plot = await writeLatencyPlot(plotInput(data), path.join(repoRoot, 'bench-results'));
-  console.log(`\nPlot: ${path.relative(process.cwd(), plot)}`);
+  console.log(`\nPlot: ${process.cwd() === repoRoot ? path.relative(repoRoot, plot) : plot}`);
   console.log(`Load average at end: ${loadavg()}`);
   console.log(JSON.stringify(json));
 }
