@@ -4,7 +4,7 @@
  * with a fresh result store. Run with tsx; stops the server when Playwright stops this process.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureProductionBuild } from '../../test/rekognition/app-server';
 import { buildE2eGallery } from './build-gallery';
@@ -25,8 +25,10 @@ function snapshotBuild(): string {
   if (spawnSync('tar', ['-C', app, '-xf', join(app, 'next.tar')], { stdio: 'inherit' }).status !== 0) throw new Error('could not unpack the build copy');
   rmSync(join(app, 'next.tar'));
   if (!existsSync(join(app, '.next/BUILD_ID'))) throw new Error('the production build is incomplete (no BUILD_ID)');
-  for (const file of ['next.config.mjs', 'package.json']) copyFileSync(join(repoRoot, file), join(app, file));
-  symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
+  // Everything else (config and what it imports, node_modules, models) is the working tree's, linked.
+  for (const entry of readdirSync(repoRoot)) {
+    if (entry !== '.next' && entry !== '.git') symlinkSync(join(repoRoot, entry), join(app, entry));
+  }
   return app;
 }
 
