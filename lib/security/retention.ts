@@ -5,7 +5,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /** How often the sweep runs: a quarter of the retention period, between once a second and once an hour. */
 export function sweepIntervalMs(ttlDays: number): number {
-  return Math.min(HOUR_MS, Math.max(1_000, (ttlDays * DAY_MS) / 4));
+  return Math.round(Math.min(HOUR_MS, Math.max(1_000, (ttlDays * DAY_MS) / 4)));
 }
 
 /** Removes every result (row and photo) older than `ttlDays`; resolves to how many were removed. */
