@@ -1,13 +1,13 @@
 import 'server-only';
 import { getConfig, type AppConfig } from '../config';
-import { createBoundedQueue, queueOptionsFromConfig, withRecognitionQueue } from './queue';
+import { getRecognitionQueue, withRecognitionQueue } from './queue';
 import type { Recognizer } from './types';
 
 const globalForRecognizer = globalThis as unknown as { celebrityRecognizer?: Promise<Recognizer> };
 
 async function createRecognizer(config: AppConfig): Promise<Recognizer> {
   // One bounded queue per process in front of recognition: overload answers 503 instead of piling up.
-  return withRecognitionQueue(await createBackend(config), createBoundedQueue(queueOptionsFromConfig(config)));
+  return withRecognitionQueue(await createBackend(config), getRecognitionQueue(config));
 }
 
 async function createBackend(config: AppConfig): Promise<Recognizer> {

@@ -67,3 +67,12 @@ describe('createBoundedQueue', () => {
     expect(await queue.run(() => Promise.resolve(7))).toBe(7);
   });
 });
+
+describe('nested runs', () => {
+  it('pass straight through while the outer task holds the slot', async () => {
+    const queue = createBoundedQueue({ concurrency: 1, maxQueued: 0, maxWaitMs: 50 });
+    const inner = await queue.run(() => queue.run(() => Promise.resolve('inner')));
+    expect(inner).toBe('inner');
+    expect(queue.stats()).toEqual({ running: 0, queued: 0, rejected: 0, timedOut: 0 });
+  });
+});

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { AppError } from '../errors';
 import type { AppConfig } from '../config';
@@ -37,6 +38,9 @@ function retryAfterSeconds(options: QueueOptions, queued: number): number {
  */
 export function createBoundedQueue(options: QueueOptions) {
   const waiting: Waiter[] = [];
+  // Marks work already holding a slot, so a nested run() (the upload use case calling the queued
+  // recognizer) passes straight through instead of waiting for a second slot.
+  const holding = new AsyncLocalStorage<true>();
   const stats: QueueStats = { running: 0, queued: 0, rejected: 0, timedOut: 0 };
 
   function release(): void {
@@ -83,9 +87,10 @@ export function createBoundedQueue(options: QueueOptions) {
   return {
     /** Runs `task` within the concurrency limit; throws AppError busy/timeout when it cannot be admitted. */
     async run<T>(task: () => Promise<T>): Promise<T> {
+      if (holding.getStore()) return task();
       await acquire();
       try {
-        return await task();
+        return await holding.run(true, task);
       } finally {
         release();
       }
@@ -105,6 +110,18 @@ export function queueOptionsFromConfig(
     maxQueued: config.RECOGNITION_QUEUE_DEPTH,
     maxWaitMs: config.RECOGNITION_TIMEOUT_MS,
   };
+}
+
+const queueKey = Symbol.for('celebrity-finder.recognition-queue');
+
+/**
+ * The process-wide recognition queue (one per server process, shared by every Next bundle copy of this
+ * module through globalThis), created from the configuration on first use.
+ */
+export function getRecognitionQueue(config: Parameters<typeof queueOptionsFromConfig>[0]): BoundedQueue {
+  const holder = globalThis as unknown as Record<symbol, BoundedQueue | undefined>;
+  holder[queueKey] ??= createBoundedQueue(queueOptionsFromConfig(config));
+  return holder[queueKey];
 }
 
 /**

@@ -1,6 +1,8 @@
 import 'server-only';
 import { normalizeImage } from '../images/normalize';
+import { getConfig } from '../config';
 import { getRecognizer } from '../recognizer';
+import { getRecognitionQueue } from '../recognizer/queue';
 import { newDeleteToken } from '../security/delete-token';
 import { getStore } from './index';
 import type { StoredRecognition } from './types';
@@ -11,9 +13,12 @@ import type { StoredRecognition } from './types';
  * delete token. The token itself is returned once, for the uploader only. Throws AppError.
  */
 export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecognition & { deleteToken: string }> {
-  const image = await normalizeImage(upload);
-  const recognizer = await getRecognizer();
-  const result = await recognizer.recognizeCelebrities(image.bytes);
+  // Admission before decoding: under overload the re-encode is CPU work too, so it waits in the same queue.
+  const { image, result, recognizer } = await getRecognitionQueue(getConfig()).run(async () => {
+    const image = await normalizeImage(upload);
+    const recognizer = await getRecognizer();
+    return { image, recognizer, result: await recognizer.recognizeCelebrities(image.bytes) };
+  });
   const { token, hash } = newDeleteToken();
   const stored = await getStore().save({ recognizer: recognizer.kind, result, image, deleteTokenHash: hash });
   return { ...stored, deleteToken: token };
