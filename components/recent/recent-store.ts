@@ -4,6 +4,8 @@ export interface RecentResult {
   names: string[];
   faces: number;
   createdAt: string;
+  /** The result's delete token (given once by the upload API); only this browser can delete the result. */
+  deleteToken?: string;
 }
 
 const KEY = 'celebrity-finder:recent:v1';
@@ -31,6 +33,15 @@ function write(list: RecentResult[]): void {
 
 export function addRecent(result: RecentResult): void {
   write([result, ...readRecent().filter((r) => r.id !== result.id)]);
+}
+
+export function removeRecent(id: string): void {
+  write(readRecent().filter((r) => r.id !== id));
+}
+
+/** The delete token this browser kept for result `id`, if it uploaded it. */
+export function deleteTokenFor(id: string): string | undefined {
+  return readRecent().find((r) => r.id === id)?.deleteToken;
 }
 
 export function clearRecent(): void {

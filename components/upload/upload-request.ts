@@ -5,6 +5,8 @@ export interface CreatedRecognition {
   id: string;
   url: string;
   result: RecognizeCelebritiesResult;
+  /** Lets this uploader delete the result later (DELETE /api/recognitions/{id}); shown only once. */
+  deleteToken?: string;
 }
 
 const titles: Record<string, string> = {

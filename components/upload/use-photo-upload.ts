@@ -73,7 +73,7 @@ export function usePhotoUpload() {
         setPhase({ name: 'selected' });
         return;
       }
-      addRecent({ id: created.id, names: created.result.CelebrityFaces.map((c) => c.Name), faces, createdAt: new Date().toISOString() });
+      addRecent({ id: created.id, names: created.result.CelebrityFaces.map((c) => c.Name), faces, createdAt: new Date().toISOString(), deleteToken: created.deleteToken });
       setPhase({ name: 'done' });
       router.push(`/r/${created.id}`);
     } catch (error) {

@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { publicOrigin, resultPath } from '@/app/_lib/public-origin';
 import { CopyLinkButton } from '@/components/result/copy-link-button';
+import { DeleteResultButton } from '@/components/result/delete-result-button';
 import { ResultView } from '@/components/result/result-view';
 import { getStore, type StoredRecognition } from '@/lib/store';
 
@@ -65,6 +66,7 @@ export default async function ResultPage({ params }: Props) {
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <CopyLinkButton url={shareUrl} />
+          <DeleteResultButton id={id} />
           <Link href="/" className="rounded-xl border border-slate-300 bg-white px-4 py-2.5 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50">
             Try another photo
           </Link>

@@ -1,0 +1,48 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { deleteTokenFor, removeRecent } from '@/components/recent/recent-store';
+
+/**
+ * "Delete this result", shown only in the browser that uploaded the photo (it holds the delete token in
+ * its recent results). Deletes result and photo on the server, then goes home.
+ */
+export function DeleteResultButton({ id }: { id: string }) {
+  const router = useRouter();
+  const [token, setToken] = useState<string | undefined>();
+  const [state, setState] = useState<'idle' | 'deleting' | 'failed'>('idle');
+
+  // localStorage exists only in the browser, so the token is read after hydration.
+  useEffect(() => setToken(deleteTokenFor(id)), [id]);
+
+  if (!token) return null;
+
+  async function onDelete() {
+    if (!window.confirm('Delete this result and its photo for everyone? This cannot be undone.')) return;
+    setState('deleting');
+    const response = await fetch(`/api/recognitions/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+    if (response && (response.status === 204 || response.status === 404)) {
+      removeRecent(id);
+      router.push('/');
+      return;
+    }
+    setState('failed');
+  }
+
+  return (
+    <>
+      <button
+        type="button"
+        onClick={onDelete}
+        disabled={state === 'deleting'}
+        className="rounded-xl border border-red-300 bg-white px-4 py-2.5 text-sm font-semibold text-red-700 shadow-sm hover:bg-red-50 disabled:opacity-60"
+      >
+        {state === 'deleting' ? 'Deleting…' : 'Delete this result'}
+      </button>
+      <span role="status" aria-live="polite" className="text-sm text-red-700">
+        {state === 'failed' ? 'Could not delete the result. Please try again.' : ''}
+      </span>
+    </>
+  );
+}
