@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
 import {
-  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, loadGallery, normalizeName, pickSubjectFace, searchPeople,
+  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, loadGallery, matchScore, normalizeName, pickSubjectFace, searchPeople,
 } from '../lib/gallery';
 import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from '../lib/gallery/open-set-eval';
 import { createEmbeddingPool } from './gallery-pool';
@@ -106,7 +106,7 @@ function split(people: Map<string, string[]>, protocol: 'single' | 'multi'): Spl
   return out;
 }
 
-type Probe = ProbeResult & { runnerUp: number };
+type Probe = ProbeResult & { similarity: number; runnerUp: number; cohort: number };
 
 interface ProtocolResult {
   known: Probe[];
@@ -126,21 +126,24 @@ function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol:
   const probe = (path: string) => {
     const embedding = cache.get(path);
     if (!embedding) return undefined;
-    const [top, second] = searchPeople(index, owners, embedding);
-    return top && { ...top, runnerUp: second?.score ?? -1 };
+    const ranked = searchPeople(index, owners, embedding);
+    const others = ranked.slice(1, 11).map((p) => p.score);
+    const cohort = others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0;
+    // score = the production policy's match score (lib/gallery matchScore), so the threshold found here applies as is.
+    return ranked[0] && { person: ranked[0].person, score: matchScore(ranked), similarity: ranked[0].score, runnerUp: ranked[1]?.score ?? -1, cohort };
   };
   const result: ProtocolResult = { known: [], impostors: [], missingProbes: 0 };
   for (const { name, path } of known) {
     const top = probe(path);
     if (!top) result.missingProbes++;
     // A probe without a face is a miss: it can never be named.
-    result.known.push(top ? { score: top.score, correct: names[top.person] === name, runnerUp: top.runnerUp } : { score: -1, correct: false, runnerUp: -1 });
+    result.known.push(top ? { score: top.score, similarity: top.similarity, correct: names[top.person] === name, runnerUp: top.runnerUp, cohort: top.cohort } : { score: -Infinity, similarity: -1, correct: false, runnerUp: -1, cohort: 0 });
   }
   for (const [, paths] of people) {
     if (paths.length !== 1) continue;
     const top = probe(paths[0]!);
     if (!top) { result.missingProbes++; continue; }
-    result.impostors.push({ score: top.score, correct: false, runnerUp: top.runnerUp, path: paths[0]!, matched: names[top.person]! });
+    result.impostors.push({ score: top.score, correct: false, similarity: top.similarity, runnerUp: top.runnerUp, cohort: top.cohort, path: paths[0]!, matched: names[top.person]! });
   }
   return result;
 }
@@ -153,13 +156,23 @@ function summarize(label: string, r: ProtocolResult, threshold: number) {
   console.log(`${label}: ${r.known.length} known probes, ${r.impostors.length} impostor probes, ${r.missingProbes} probes without a face`);
   console.log(`  rank-1 ${pct(metrics.rank1)}; DIR ${pct(at1e2.dir)} at FPIR 1 % (threshold ${at1e2.threshold.toFixed(3)})`);
   console.log(`  at threshold ${threshold}: FPIR ${pct(atDefault.fpir)}, DIR ${pct(atDefault.dir)}`);
+  const plain = (p: Probe) => ({ score: p.similarity, correct: p.correct });
+  const plainImpostors = r.impostors.map(plain);
+  const plainPoint = openSetPoint(r.known.map(plain), plainImpostors, thresholdAtFpir(plainImpostors.map((p) => p.score), 0.01));
+  console.log(`  (policy study) plain best cosine s1: DIR ${pct(plainPoint.dir)} at FPIR 1 % (threshold ${plainPoint.threshold.toFixed(3)})`);
   for (const lambda of [0.25, 0.5, 1]) {
     // Margin-adjusted score s1 - λ·s2: does the gap to the runner-up person separate strangers better?
-    const adjust = (p: Probe) => ({ score: p.score - lambda * Math.max(0, p.runnerUp), correct: p.correct });
+    const adjust = (p: Probe) => ({ score: p.similarity - lambda * Math.max(0, p.runnerUp), correct: p.correct });
     const known = r.known.map(adjust);
     const impostors = r.impostors.map(adjust);
     const point = openSetPoint(known, impostors, thresholdAtFpir(impostors.map((p) => p.score), 0.01));
     console.log(`  (policy study) s1 - ${lambda}·s2: DIR ${pct(point.dir)} at FPIR 1 %`);
+    // Cohort normalisation: subtract the mean score of the next ten people (how "generic" the face is).
+    const cohort = (p: Probe) => ({ score: p.similarity - lambda * p.cohort, correct: p.correct });
+    const ck = r.known.map(cohort);
+    const ci = r.impostors.map(cohort);
+    const cp = openSetPoint(ck, ci, thresholdAtFpir(ci.map((p) => p.score), 0.01));
+    console.log(`  (policy study) s1 - ${lambda}·mean(s2..s11): DIR ${pct(cp.dir)} at FPIR 1 %`);
   }
   return { metrics, thresholdAt1e2: at1e2.threshold };
 }

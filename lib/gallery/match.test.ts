@@ -9,10 +9,15 @@ describe('matching policy', () => {
     expect(rankPeople(hits, owners)).toEqual([{ person: 0, score: 0.7 }, { person: 1, score: 0.6 }, { person: 2, score: 0.1 }]);
   });
 
-  it('names the top person only at or above the threshold', () => {
+  it('names the top person only when similarity minus a quarter of the runner-up clears the threshold', () => {
     const ranked = [{ person: 3, score: 0.45 }, { person: 1, score: 0.2 }];
-    expect(decideMatch(ranked, 0.5)).toBeNull();
-    expect(decideMatch(ranked, 0.45)).toMatchObject({ person: 3, similarity: 0.45, runnerUp: 0.2 });
+    expect(decideMatch(ranked, 0.41)).toBeNull();
+    const match = decideMatch(ranked, 0.4);
+    expect(match).toMatchObject({ person: 3, similarity: 0.45, runnerUp: 0.2 });
+    expect(match!.score).toBeCloseTo(0.4, 9);
+    // Equally close to two people: too ambiguous to name, though either alone would pass.
+    expect(decideMatch([{ person: 0, score: 0.5 }, { person: 1, score: 0.49 }], 0.415)).toBeNull();
+    expect(decideMatch([{ person: 0, score: 0.5 }, { person: 1, score: -0.1 }], 0.415)?.score).toBe(0.5);
     expect(decideMatch([], 0)).toBeNull();
   });
 

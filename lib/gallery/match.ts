@@ -2,17 +2,20 @@ import type { EmbeddingIndex, SearchHit } from './embedding-index';
 
 /**
  * Open-set 1:N matching policy. Naming a stranger is the failure users hate most, so a face is named only
- * when its best person clears an absolute cosine threshold chosen on LFW for ≤ 1 % impostor acceptance
- * (docs/gallery.md, "Threshold"). Scores are per person: the best of that person's reference embeddings.
+ * when its match score clears a threshold chosen on LFW for ≤ 1 % impostor acceptance (docs/gallery.md).
+ * Per person, similarity is the best cosine among their reference embeddings; the match score is the top
+ * person's similarity minus MARGIN_WEIGHT × the runner-up person's (a face about as close to two people is
+ * more likely neither).
  */
-export const DEFAULT_MATCH_THRESHOLD = 0.4;
+export const MARGIN_WEIGHT = 0.25;
+export const DEFAULT_MATCH_THRESHOLD = 0.415;
 
 /**
- * MatchConfidence = 100 / (1 + exp(-(s - CONFIDENCE_CENTER) / CONFIDENCE_SCALE)) for cosine similarity s:
+ * MatchConfidence = 100 / (1 + exp(-(s - CONFIDENCE_CENTER) / CONFIDENCE_SCALE)) for match score s:
  * a logistic fit on LFW identification probes of P(top-1 is the right person | s), see docs/gallery.md.
  */
-export const CONFIDENCE_CENTER = 0.3;
-export const CONFIDENCE_SCALE = 0.05;
+export const CONFIDENCE_CENTER = 0.398;
+export const CONFIDENCE_SCALE = 0.0245;
 
 /** How many nearest rows to gather per face before grouping them by person. */
 const ROWS_PER_QUERY = 50;
@@ -26,14 +29,17 @@ export interface PersonScore {
 
 export interface MatchDecision {
   person: number;
+  /** Best cosine similarity of the named person. */
   similarity: number;
+  /** similarity − MARGIN_WEIGHT × max(0, runner-up similarity): what the threshold and confidence use. */
+  score: number;
   /** 0..100, see similarityToConfidence. */
   confidence: number;
   /** Best score of a different person (the runner-up), or null. */
   runnerUp: number | null;
 }
 
-/** Calibrated, monotone map of cosine similarity to Rekognition's MatchConfidence (0..100, 2 decimals). */
+/** Calibrated, monotone map of the match score to Rekognition's MatchConfidence (0..100, 2 decimals). */
 export function similarityToConfidence(similarity: number): number {
   const p = 1 / (1 + Math.exp(-(similarity - CONFIDENCE_CENTER) / CONFIDENCE_SCALE));
   return Math.round(p * 10_000) / 100;
@@ -56,14 +62,17 @@ export function searchPeople(index: EmbeddingIndex, owners: Int32Array, embeddin
   return rankPeople(index.search(embedding, ROWS_PER_QUERY), owners);
 }
 
-/** Applies the policy to ranked people: the top person if they clear `threshold`, else null. */
+/** The policy's score for people ranked best first (see MARGIN_WEIGHT); -Infinity when nobody is ranked. */
+export function matchScore(ranked: readonly PersonScore[]): number {
+  const top = ranked[0];
+  if (!top) return -Infinity;
+  return top.score - MARGIN_WEIGHT * Math.max(0, ranked[1]?.score ?? 0);
+}
+
+/** Applies the policy to ranked people: the top person if their match score clears `threshold`, else null. */
 export function decideMatch(ranked: readonly PersonScore[], threshold: number): MatchDecision | null {
   const top = ranked[0];
-  if (!top || top.score < threshold) return null;
-  return {
-    person: top.person,
-    similarity: top.score,
-    confidence: similarityToConfidence(top.score),
-    runnerUp: ranked[1]?.score ?? null,
-  };
+  const score = matchScore(ranked);
+  if (!top || score < threshold) return null;
+  return { person: top.person, similarity: top.score, score, confidence: similarityToConfidence(score), runnerUp: ranked[1]?.score ?? null };
 }
