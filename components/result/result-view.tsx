@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { StoredRecognition } from '@/lib/store';
 import { CelebrityCard } from './celebrity-card';
 import { FaceBoxes, FaceHighlightProvider, HighlightOnHover, type DrawnFace } from './face-highlight';
@@ -41,7 +42,7 @@ export function ResultView({ recognition }: { recognition: StoredRecognition }) 
         </figure>
         <section aria-labelledby="celebrities-heading" aria-live="polite">
           <h2 id="celebrities-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
-            {celebrities.length ? `Recognized celebrities (${celebrities.length})` : 'No celebrities recognized'}
+            Recognized celebrities ({celebrities.length})
           </h2>
           {celebrities.length ? (
             <ul aria-label="Recognized celebrities" className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-1">
@@ -53,7 +54,7 @@ export function ResultView({ recognition }: { recognition: StoredRecognition }) 
             </ul>
           ) : (
             <p className="mt-3 rounded-2xl border border-slate-200 bg-white p-4 text-sm text-slate-600">
-              None of the faces matches a celebrity we know. See <a href="/celebrities" className="font-medium text-brand-700 underline">who we can recognize</a>.
+              None of the faces matches a celebrity we know. See <Link href="/celebrities" className="font-medium text-brand-700 underline">who we can recognize</Link>.
             </p>
           )}
           {unrecognized > 0 ? (

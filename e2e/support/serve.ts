@@ -17,6 +17,17 @@ const BUILD_LOCK = '/tmp/cf-next-build.lock';
  * developer) would otherwise swap chunks under the running server. Copied under the build lock, so whole.
  */
 function snapshotBuild(): string {
+  // A build of the tree outside the lock (or one that failed) can leave .next incomplete: build again.
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    ensureProductionBuild();
+    const app = copyBuild();
+    if (existsSync(join(app, '.next/BUILD_ID'))) return app;
+    console.error(`build copy ${attempt} was incomplete (no BUILD_ID); rebuilding`);
+  }
+  throw new Error('could not get a complete production build to serve');
+}
+
+function copyBuild(): string {
   const app = join(e2eDir, 'app');
   rmSync(app, { recursive: true, force: true });
   mkdirSync(app, { recursive: true });
@@ -24,7 +35,6 @@ function snapshotBuild(): string {
   if (copy.status !== 0) throw new Error('could not copy the production build');
   if (spawnSync('tar', ['-C', app, '-xf', join(app, 'next.tar')], { stdio: 'inherit' }).status !== 0) throw new Error('could not unpack the build copy');
   rmSync(join(app, 'next.tar'));
-  if (!existsSync(join(app, '.next/BUILD_ID'))) throw new Error('the production build is incomplete (no BUILD_ID)');
   // Everything else (config and what it imports, node_modules, models) is the working tree's, linked.
   for (const entry of readdirSync(repoRoot)) {
     if (entry !== '.next' && entry !== '.git') symlinkSync(join(repoRoot, entry), join(app, entry));
@@ -33,7 +43,6 @@ function snapshotBuild(): string {
 }
 
 buildE2eGallery();
-ensureProductionBuild();
 const appDir = snapshotBuild();
 // Results of earlier runs would make "recent" and counting assertions depend on history.
 for (const stale of ['recognitions.sqlite', 'recognitions.sqlite-wal', 'recognitions.sqlite-shm', 'images']) {
