@@ -40,7 +40,7 @@ export function speedup(ours: OursResult, peer: PeerResult | undefined, photos: 
   return logs.length ? Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length) : null;
 }
 
-function stageStageNames(ours: OursResult): string[] {
+function stageNames(ours: OursResult): string[] {
   const seen = new Set(Object.keys(ours.stages).map((k) => k.split(':')[1] ?? k));
   const ordered = STAGE_ORDER.filter((s) => seen.has(s));
   return [...ordered, ...[...seen].filter((s) => !STAGE_ORDER.includes(s))];
@@ -49,7 +49,7 @@ function stageStageNames(ours: OursResult): string[] {
 function stageTable(ours: OursResult): string[] {
   const lines = ['Per-stage ms, our engine: full analysis, then the recognizer\'s gallery match per face (search), p50 / p95:'];
   lines.push(row([['stage', 12], ['single p50', 11, true], ['single p95', 11, true], ['group p50', 11, true], ['group p95', 11, true]]));
-  for (const stage of stageStageNames(ours)) {
+  for (const stage of stageNames(ours)) {
     const s = summarize(ours.stages[`single:${stage}`] ?? []);
     const g = summarize(ours.stages[`group:${stage}`] ?? []);
     const label = stage === 'total' ? 'end to end' : stage === 'total_no_emotions' ? 'e2e no emot.' : stage;
