@@ -1,5 +1,5 @@
 /**
- * npm run gallery:import -- <dir> [--imdb <csv>] [--workers 2] [--threads 1] [--gallery <path>]
+ * npm run gallery:import -- <dir> [--imdb <csv>] [--workers 2] [--threads 1] [--gender-votes 3] [--backfill-gender] [--gallery <path>]
  * Embeds every photo of <dir>/<Person_Name>/ into the gallery at GALLERY_PATH, skipping photos already
  * embedded (same path, size and mtime), and saves atomically so a running server never sees half a gallery.
  */
@@ -7,13 +7,11 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
 import {
-  addUrl, applyPhotoResult, embeddingCount, ensurePerson, loadGallery, loadImdbCsv, pickFaceByReference, pickSubjectFace,
+  addGenderVote, addUrl, applyPhotoResult, embeddingCount, ensurePerson, loadGallery, loadImdbCsv, pickFaceByReference, pickSubjectFace,
   planImport, saveGallery, type Gallery, type PhotoTask,
 } from '../lib/gallery';
 import { createEmbeddingPool, type EmbeddingPool, type PoolResponse } from './gallery-pool';
 
-/** Gender estimates per person: enough for a majority vote, while the other photos skip the attribute nets. */
-const GENDER_VOTES = 5;
 const CHECKPOINT_MS = 60_000;
 
 interface Report {
@@ -30,6 +28,9 @@ function parseCli() {
       imdb: { type: 'string' },
       workers: { type: 'string', default: '2' },
       threads: { type: 'string', default: '1' },
+      // Gender estimates per person for the KnownGender vote; the attribute nets cost ~3-4x an embedding.
+      'gender-votes': { type: 'string', default: '3' },
+      'backfill-gender': { type: 'boolean', default: false },
       gallery: { type: 'string' },
     },
   });
@@ -37,11 +38,20 @@ function parseCli() {
   if (!dir || positionals.length > 1) throw new Error('usage: npm run gallery:import -- <dir> [--imdb <csv>] [--workers N] [--threads N] [--gallery <path>]');
   const workers = Number(values.workers);
   const threads = Number(values.threads);
+  const genderVotes = Number(values['gender-votes']);
   if (!Number.isInteger(workers) || workers < 1 || !Number.isInteger(threads) || threads < 1) throw new Error('--workers and --threads take positive integers');
-  return { dir, imdb: values.imdb, workers, threads, galleryPath: values.gallery ?? getConfig().GALLERY_PATH };
+  if (!Number.isInteger(genderVotes) || genderVotes < 0) throw new Error('--gender-votes takes an integer ≥ 0');
+  const galleryPath = values.gallery ?? getConfig().GALLERY_PATH;
+  return { dir, imdb: values.imdb, workers, threads, genderVotes, backfillGender: values['backfill-gender'], galleryPath };
 }
 
-async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[], workers: number, checkpoint: () => Promise<void>): Promise<Report> {
+interface EmbedOptions {
+  workers: number;
+  genderVotes: number;
+  checkpoint: () => Promise<void>;
+}
+
+async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[], { workers, genderVotes, checkpoint }: EmbedOptions): Promise<Report> {
   const report: Report = { embedded: 0, noFace: [], severalFaces: [], unreadable: [] };
   const votesAsked = new Map<string, number>();
   const deferred: Array<{ task: PhotoTask; result: Extract<PoolResponse, { faces: unknown }> }> = [];
@@ -60,7 +70,7 @@ async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[
       const task = tasks[next++]!;
       const asked = votesAsked.get(task.name) ?? 0;
       votesAsked.set(task.name, asked + 1);
-      const result = await pool.analyze(task.path, asked < GENDER_VOTES);
+      const result = await pool.analyze(task.path, asked < genderVotes);
       if ('error' in result) {
         applyPhotoResult(gallery, task, 0, undefined, true);
         report.unreadable.push(`${task.path}: ${result.error}`);
@@ -91,6 +101,30 @@ async function embedAll(pool: EmbeddingPool, gallery: Gallery, tasks: PhotoTask[
   return report;
 }
 
+/**
+ * --backfill-gender: people without any gender estimate (imported with --gender-votes 0, or before the engine
+ * had a gender net) get one from their first embedded photo, reading the face that matches the stored row.
+ */
+async function backfillGender(pool: EmbeddingPool, gallery: Gallery, workers: number): Promise<number> {
+  const todo = gallery.people.filter((p) => p.genderVotes.Male + p.genderVotes.Female === 0 && p.sources.length > 0);
+  const bar = new cliProgress.SingleBar({ format: 'gender {bar} {value}/{total} people | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 10_000 }, cliProgress.Presets.shades_classic);
+  bar.start(todo.length, 0);
+  let next = 0;
+  let voted = 0;
+  const lane = async () => {
+    while (next < todo.length) {
+      const person = todo[next++]!;
+      const result = await pool.analyze(person.sources[0]!, true);
+      const face = 'faces' in result ? pickFaceByReference(result.faces, person.embeddings.subarray(0, gallery.dims), gallery.dims) : undefined;
+      if (face?.gender) (addGenderVote(person, face.gender), voted++);
+      bar.increment();
+    }
+  };
+  await Promise.all(Array.from({ length: workers * 2 }, lane));
+  bar.stop();
+  return voted;
+}
+
 function attachImdb(gallery: Gallery, imdb: Map<string, string>): number {
   let attached = 0;
   for (const person of gallery.people) {
@@ -108,7 +142,7 @@ function printList(title: string, items: string[], what: string): void {
 }
 
 async function main(): Promise<void> {
-  const { dir, imdb, workers, threads, galleryPath } = parseCli();
+  const { dir, imdb, workers, threads, genderVotes, backfillGender: backfill, galleryPath } = parseCli();
   const config = getConfig();
   const imdbNames = imdb ? await loadImdbCsv(imdb) : undefined;
   const gallery = await loadGallery(galleryPath);
@@ -116,10 +150,11 @@ async function main(): Promise<void> {
   console.log(`${plan.people} people, ${plan.tasks.length} photos to embed, ${plan.skipped} already embedded (skipped); gallery ${galleryPath}`);
   const started = performance.now();
   let report: Report = { embedded: 0, noFace: [], severalFaces: [], unreadable: [] };
-  if (plan.tasks.length > 0) {
+  if (plan.tasks.length > 0 || backfill) {
     const pool = await createEmbeddingPool(config.MODEL_DIR, workers, threads);
     try {
-      report = await embedAll(pool, gallery, plan.tasks, workers, () => saveGallery(galleryPath, gallery));
+      report = await embedAll(pool, gallery, plan.tasks, { workers, genderVotes, checkpoint: () => saveGallery(galleryPath, gallery) });
+      if (backfill) console.log(`gender backfill: ${await backfillGender(pool, gallery, workers)} people got a gender estimate`);
     } finally {
       await pool.close();
     }

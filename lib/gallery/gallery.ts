@@ -75,7 +75,12 @@ export function addEmbedding(gallery: Gallery, person: Person, embedding: Float3
   grown.set(embedding, person.embeddings.length);
   person.embeddings = grown;
   person.sources.push(source);
-  if (gender) person.genderVotes[gender] += 1;
+  if (gender) addGenderVote(person, gender);
+}
+
+/** Counts one gender estimate; knownGender is the majority (none on a tie). */
+export function addGenderVote(person: Person, gender: Gender): void {
+  person.genderVotes[gender] += 1;
   const { Male, Female } = person.genderVotes;
   person.knownGender = Male === Female ? undefined : Male > Female ? 'Male' : 'Female';
 }

@@ -4,7 +4,7 @@
  */
 export { createEmbeddingIndex, searchExact, type EmbeddingIndex, type SearchHit } from './embedding-index';
 export {
-  EMBEDDING_DIMS, addEmbedding, addUrl, createGallery, embeddingCount, ensurePerson, findPerson, flattenGallery, removePerson,
+  EMBEDDING_DIMS, addEmbedding, addGenderVote, addUrl, createGallery, embeddingCount, ensurePerson, findPerson, flattenGallery, removePerson,
   type Gallery, type Gender, type Person, type PhotoOutcome, type PhotoRecord,
 } from './gallery';
 export { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
