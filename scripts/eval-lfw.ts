@@ -5,6 +5,7 @@
  * matched and N mismatched pairs of each fold (quick subsets). Human summary, then one JSON line.
  */
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   const bar = new cliProgress.SingleBar({ format: 'LFW {bar} {value}/{total} images | {rate}/s | ETA {eta}s', etaBuffer: 200, noTTYOutput: true, notTTYSchedule: 10_000 }, cliProgress.Presets.shades_classic);
   bar.start(images.length, 0, { rate: '0' });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for (const [i, rel] of images.entries()) {
     const analysis = await engine.analyze(await readFile(join(dir, 'images_deepfunneled', rel)), { embeddingsOnly: true });
     const face = centralFace(analysis.faces, analysis.width, analysis.height);
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
   }
   bar.stop();
   const msPerImage = (performance.now() - started) / images.length;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / images.length;
   await engine.close();
 
   const scored: ScoredPair[] = pairs.map((p) => {
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
   console.log(`  accuracy ${(accuracy * 100).toFixed(2)} % ± ${(accuracyStd * 100).toFixed(2)} (mean fold threshold ${meanThreshold.toFixed(3)} cosine)`);
   console.log(`  TAR @ FAR 1e-3: ${(tar * 100).toFixed(2)} %`);
   console.log(`  detection failures: ${failures.length}${failures.length ? ` (${failures.slice(0, 10).join(', ')})` : ''}`);
-  console.log(`  ${msPerImage.toFixed(1)} ms per image (decode + detect + landmarks + align + flip-averaged embedding)`);
+  console.log(`  ${msPerImage.toFixed(1)} ms per image wall, ${cpuMsPerImage.toFixed(1)} ms CPU (decode + detect + landmarks + align + flip-averaged embedding; load average ${loadavg()[0]!.toFixed(1)})`);
   const round = (x: number) => Math.round(x * 1e5) / 1e5;
   console.log(JSON.stringify({ accuracy: round(accuracy), accuracyStd: round(accuracyStd), tarAtFar1e3: round(tar), detectionFailures: failures.length, msPerImage: Math.round(msPerImage * 10) / 10 }));
 }

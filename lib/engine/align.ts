@@ -89,3 +89,12 @@ export function fivePointsFrom68(points: readonly Point[]): Point[] {
     mean(points, [54, 64]),
   ];
 }
+
+/**
+ * Averages 5 alignment points with those found on the mirror image (already mapped back to image
+ * coordinates, so its "left eye" is the image-right eye): swaps the eye and mouth pairs, then averages.
+ */
+export function averageMirrored(five: readonly Point[], mirroredFive: readonly Point[]): Point[] {
+  const m = [mirroredFive[1]!, mirroredFive[0]!, mirroredFive[2]!, mirroredFive[4]!, mirroredFive[3]!];
+  return five.map((p, i) => ({ x: (p.x + m[i]!.x) / 2, y: (p.y + m[i]!.y) / 2 }));
+}

@@ -2,7 +2,6 @@
  * Face detection over an image pyramid: every planned window goes through the fixed-size detector, the
  * results are mapped back to image pixels and merged (see pyramid.ts and postprocess.ts).
  */
-import { mapLimit } from './concurrency';
 import { resizeImage } from './decode';
 import type { RgbImage } from './image';
 import type { DetectorModel } from './nets/detector';
@@ -14,23 +13,21 @@ import { detectorTensor } from './preprocess';
 export const DETECTION_THRESHOLD = 0.7;
 const NMS_IOU = 0.4;
 
-/**
- * Finds faces in `img`, largest first, at most `maxFaces`.
- * @param parallel detector windows in flight at once (one per core when sessions use one thread).
- */
-export async function detectFaces(detector: DetectorModel, img: RgbImage, maxFaces: number, parallel = 2, minDetectablePx?: number): Promise<Detection[]> {
+/** Finds faces in `img`, largest first, at most `maxFaces`. */
+export async function detectFaces(detector: DetectorModel, img: RgbImage, maxFaces: number, minDetectablePx?: number): Promise<Detection[]> {
   const levels = planPyramid(img.width, img.height, undefined, minDetectablePx);
   const levelImages = await Promise.all(
     levels.map((l) => (l.width === img.width && l.height === img.height ? img : resizeImage(img, l.width, l.height))),
   );
   const windows = levels.flatMap((level, li) => level.tiles.map((tile) => ({ level, tile, levelImg: levelImages[li]! })));
-  const perWindow = await mapLimit(windows, parallel, async ({ level, tile, levelImg }) => {
+  const perWindow: Detection[][] = [];
+  for (const { level, tile, levelImg } of windows) {
     const { scores, boxes } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, DETECTOR_WIDTH, DETECTOR_HEIGHT));
     const win = {
       x0: tile.x0, y0: tile.y0, scale: level.scale, width: DETECTOR_WIDTH, height: DETECTOR_HEIGHT,
       levelWidth: level.width, levelHeight: level.height,
     };
-    return decodeDetections(scores, boxes, win, DETECTION_THRESHOLD);
-  });
+    perWindow.push(decodeDetections(scores, boxes, win, DETECTION_THRESHOLD));
+  }
   return mergeTileDetections(perWindow.flat(), NMS_IOU, maxFaces);
 }

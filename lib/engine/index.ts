@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { limits } from '../limits';
-import { mapLimit } from './concurrency';
 import { decodeImage } from './decode';
 import { detectFaces } from './detect';
 import { alignFace, embedFace, predictLandmarks } from './face';
@@ -26,10 +25,11 @@ export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, PixelBox 
 export interface EngineOptions {
   /** Folder holding fr_detect.onnx, fr_landmark.onnx, fr_feature.onnx, … (see scripts/setup-models.mjs). */
   modelDir: string;
-  /** Threads per inference (default 1; the expression net always gets at least 2). */
+  /**
+   * Threads per inference (default 2: this box's cores; the expression net always gets at least 2). Use 1
+   * per worker when running one engine per worker thread (gallery import).
+   */
   intraOpThreads?: number;
-  /** Detector windows and faces processed at once within one analyze() call (default 2: this box's cores). */
-  parallel?: number;
 }
 
 /**
@@ -37,11 +37,9 @@ export interface EngineOptions {
  * not the expected net.
  */
 export async function createEngine(options: EngineOptions): Promise<FaceEngine> {
-  // One thread per inference and two inferences in flight beat two threads per inference for these small
-  // nets; the expression net is big enough (about 58 ms CPU) to gain from two.
-  const threads = options.intraOpThreads ?? 1;
+  // onnxruntime-node runs one inference at a time per process, so only intra-op threads use both cores.
+  const threads = options.intraOpThreads ?? 2;
   const settings = { intraOpThreads: threads };
-  const parallel = Math.max(1, options.parallel ?? 2);
   const file = (name: string) => path.join(options.modelDir, `fr_${name}.onnx`);
   // allSettled, then rethrow: a failed load must not leave the other sessions' native memory behind.
   const loads = await Promise.allSettled([
@@ -74,11 +72,11 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     };
     const landmarks = await predictLandmarks(landmarker, img, det);
     lap('landmarks');
-    const aligned = alignFace(img, landmarks);
+    const aligned = alignFace(img, landmarks.five);
     lap('align');
     const embedding = await embedFace(embedder, aligned);
     lap('embed');
-    const face: AnalyzedFace = { face: toComparedFace(det, landmarks, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
+    const face: AnalyzedFace = { face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
     if (opts.embeddingsOnly) return face;
     const attrs = await predictAttributes(attributeNets, img, det, opts.emotions ?? true);
     lap('attributes');
@@ -92,10 +90,10 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const img = await decodeImage(image);
     timings.decode = performance.now() - t;
     t = performance.now();
-    const dets = await detectFaces(detector, img, Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces), parallel);
+    const dets = await detectFaces(detector, img, Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces));
     timings.detect = performance.now() - t;
-    // Faces run `parallel` at a time: per-face stage timings are summed, so they can exceed wall time.
-    const faces = await mapLimit(dets, parallel, (det) => analyzeFace(img, det, opts, timings));
+    const faces: AnalyzedFace[] = [];
+    for (const det of dets) faces.push(await analyzeFace(img, det, opts, timings));
     return { width: img.width, height: img.height, faces, timings };
   }
 

@@ -15,12 +15,23 @@ export type Affine = readonly [a: number, b: number, c: number, d: number, e: nu
 /** Colour order of the channel planes of a tensor. */
 export type ChannelOrder = 'rgb' | 'bgr';
 
-function sampleInto(img: RgbImage, x: number, y: number, acc: Float64Array): void {
+/** Bilinear sample at (x, y) added with `weight` into acc[0..2]; outside the image reads as black. */
+function sampleInto(img: RgbImage, x: number, y: number, weight: number, acc: Float64Array): void {
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
   const fx = x - x0;
   const fy = y - y0;
   const { data, width, height } = img;
+  if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+    // Fast path: all four neighbours inside.
+    const p = (y0 * width + x0) * 3;
+    const q = p + width * 3;
+    const w00 = (1 - fx) * (1 - fy) * weight, w10 = fx * (1 - fy) * weight, w01 = (1 - fx) * fy * weight, w11 = fx * fy * weight;
+    acc[0]! += w00 * data[p]! + w10 * data[p + 3]! + w01 * data[q]! + w11 * data[q + 3]!;
+    acc[1]! += w00 * data[p + 1]! + w10 * data[p + 4]! + w01 * data[q + 1]! + w11 * data[q + 4]!;
+    acc[2]! += w00 * data[p + 2]! + w10 * data[p + 5]! + w01 * data[q + 2]! + w11 * data[q + 5]!;
+    return;
+  }
   for (let j = 0; j < 2; j++) {
     const yy = y0 + j;
     if (yy < 0 || yy >= height) continue;
@@ -28,7 +39,7 @@ function sampleInto(img: RgbImage, x: number, y: number, acc: Float64Array): voi
     for (let i = 0; i < 2; i++) {
       const xx = x0 + i;
       if (xx < 0 || xx >= width) continue;
-      const w = wy * (i === 0 ? 1 - fx : fx);
+      const w = wy * (i === 0 ? 1 - fx : fx) * weight;
       const p = (yy * width + xx) * 3;
       acc[0]! += w * data[p]!;
       acc[1]! += w * data[p + 1]!;
@@ -38,14 +49,15 @@ function sampleInto(img: RgbImage, x: number, y: number, acc: Float64Array): voi
 }
 
 /**
- * Samples an output image through an affine map.
+ * Samples an output image through an affine map, averaging up to `maxSupersample`² bilinear samples per
+ * output pixel when the map shrinks the source.
  * @returns float32 HWC [outH, outW, 3], RGB, 0..255.
  */
-export function warpAffine(img: RgbImage, map: Affine, outW: number, outH: number): Float32Array {
+export function warpAffine(img: RgbImage, map: Affine, outW: number, outH: number, maxSupersample = 4): Float32Array {
   const [a, b, c, d, e, f] = map;
   // Source pixels covered by one output pixel, per axis: supersample that many times (capped).
   const stretch = Math.max(Math.hypot(a, d), Math.hypot(b, e));
-  const k = Math.min(8, Math.max(1, Math.ceil(stretch)));
+  const k = Math.min(maxSupersample, Math.max(1, Math.ceil(stretch)));
   const out = new Float32Array(outW * outH * 3);
   const acc = new Float64Array(3);
   const norm = 1 / (k * k);
@@ -56,13 +68,13 @@ export function warpAffine(img: RgbImage, map: Affine, outW: number, outH: numbe
         const vv = v + (sj + 0.5) / k - 0.5;
         for (let si = 0; si < k; si++) {
           const uu = u + (si + 0.5) / k - 0.5;
-          sampleInto(img, a * uu + b * vv + c, d * uu + e * vv + f, acc);
+          sampleInto(img, a * uu + b * vv + c, d * uu + e * vv + f, norm, acc);
         }
       }
       const o = (v * outW + u) * 3;
-      out[o] = acc[0]! * norm;
-      out[o + 1] = acc[1]! * norm;
-      out[o + 2] = acc[2]! * norm;
+      out[o] = acc[0]!;
+      out[o + 1] = acc[1]!;
+      out[o + 2] = acc[2]!;
     }
   }
   return out;

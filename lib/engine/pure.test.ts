@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARCFACE_TEMPLATE, applySimilarity, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
+import { ARCFACE_TEMPLATE, applySimilarity, averageMirrored, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
 import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
 import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
@@ -76,6 +76,11 @@ describe('similarity transform', () => {
     const q = ARCFACE_TEMPLATE[2]!;
     expect(a * q.x + b * q.y + c).toBeCloseTo(face[2]!.x);
     expect(d * q.x + e * q.y + f).toBeCloseTo(face[2]!.y);
+  });
+  it('averages with mirrored points after swapping left and right', () => {
+    const five = [{ x: 10, y: 0 }, { x: 30, y: 0 }, { x: 20, y: 10 }, { x: 12, y: 20 }, { x: 28, y: 20 }];
+    const mirrored = [{ x: 32, y: 2 }, { x: 12, y: 2 }, { x: 20, y: 12 }, { x: 30, y: 22 }, { x: 14, y: 22 }];
+    expect(averageMirrored(five, mirrored)).toEqual([{ x: 11, y: 1 }, { x: 31, y: 1 }, { x: 20, y: 11 }, { x: 13, y: 21 }, { x: 29, y: 21 }]);
   });
   it('takes eye centres, nose tip and mouth corners from the 68 points', () => {
     const pts = Array.from({ length: 68 }, (_, i) => ({ x: i, y: 2 * i }));

@@ -35,6 +35,8 @@ export async function loadModel(path: string, settings: SessionSettings): Promis
       executionMode: 'sequential',
       // The vendor's age/gender graphs list their weights as inputs: ORT warns once per weight otherwise.
       logSeverityLevel: 3,
+      // Pool threads that spin between kernels burn a core another request (or helper process) could use.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
     return { name: path, session };
   } catch (error) {
