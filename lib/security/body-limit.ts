@@ -1,13 +1,12 @@
-import { AppError } from '../errors';
-
 /**
  * Reads a request body of at most `maxBytes`: refuses at once when Content-Length declares more, and
  * otherwise counts bytes as they stream in and stops reading (cancelling the stream) past the limit, so
- * an oversized or endless upload is never buffered whole. Throws AppError('too_large').
+ * an oversized or endless upload is never buffered whole. Throws what `tooLarge` makes, so each API
+ * answers in its own error format.
  */
-export async function readBodyWithLimit(request: Request, maxBytes: number, message: string): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyWithLimit(request: Request, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new AppError('too_large', message);
+  if (declared > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -18,7 +17,7 @@ export async function readBodyWithLimit(request: Request, maxBytes: number, mess
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new AppError('too_large', message);
+      throw tooLarge();
     }
     chunks.push(value);
   }

@@ -20,7 +20,7 @@ async function readForm(request: Request): Promise<FormData> {
   }
   // Counted while streaming: an oversized body is refused without being buffered whole.
   const body = await readBodyWithLimit(request, limits.maxUploadBytes + MULTIPART_OVERHEAD_BYTES,
-    `The photo is too large; the limit is ${limits.maxUploadBytes / 1024 / 1024} MB.`);
+    () => new AppError('too_large', `The photo is too large; the limit is ${limits.maxUploadBytes / 1024 / 1024} MB.`));
   let form: FormData;
   try {
     form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
