@@ -50,6 +50,8 @@ describe('NMS and tile merging', () => {
 describe('pyramid', () => {
   it('uses one window for a small image and tiles a large one down to small faces', () => {
     expect(planPyramid(250, 250)).toHaveLength(1);
+    expect(planPyramid(640, 800)).toHaveLength(1);
+    expect(planPyramid(910, 1137)).toHaveLength(2);
     const levels = planPyramid(1920, 1080);
     expect(levels[0]!.tiles).toHaveLength(1);
     const finest = levels.at(-1)!;
