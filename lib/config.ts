@@ -8,7 +8,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   GALLERY_PATH: z.string().optional(),
   MODEL_DIR: z.string().default('./models'),
-  /** Cosine similarity a face must reach to be named (see README "Match threshold"). */
+  /** Score a face must reach to be named: best person's cosine minus 0.25 x the runner-up's (docs/gallery.md). */
   MATCH_THRESHOLD: z.coerce.number().min(-1).max(1).optional(),
   AWS_REGION: z.string().optional(),
   AWS_ENDPOINT_URL_REKOGNITION: z.string().url().optional(),

@@ -5,6 +5,7 @@
  * `multi`: enroll all but the last, probe with the last. Human summary, then one JSON line.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -205,7 +206,9 @@ async function main(): Promise<void> {
     options: { cache: { type: 'string', default: '/tmp/cf-eval-cache' }, 'from-gallery': { type: 'string' }, threshold: { type: 'string' }, workers: { type: 'string', default: '2' } },
   });
   if (!positionals[0]) throw new Error('usage: npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--threshold <cos>]');
-  const dir = resolve(positionals[0]);
+  // Accept the LFW root (as eval:lfw does) or its images folder.
+  const given = resolve(positionals[0]);
+  const dir = existsSync(join(given, 'images_deepfunneled')) ? join(given, 'images_deepfunneled') : given;
   const config = getConfig();
   const threshold = values.threshold !== undefined ? Number(values.threshold) : (config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD);
   if (!Number.isFinite(threshold)) throw new Error('--threshold takes a number');
