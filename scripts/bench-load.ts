@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const figures = await benchLoad({ durationS: Number(values.duration), factor: Number(values.factor), port: Number(values.port), url: values.url });
   console.log(formatLoad(figures));
   console.log(JSON.stringify(figures));
-  process.exitCode = figures.unexpected5xx === 0 && figures.connectionErrors === 0 ? 0 : 1;
+  process.exitCode = figures.unexpected5xx === 0 && figures.connectionErrors === 0 && figures.timeouts === 0 ? 0 : 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main();
