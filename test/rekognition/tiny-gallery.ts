@@ -17,11 +17,13 @@ export const PEOPLE = [
 /**
  * Builds a five-person gallery (9 photos) under `<dataDir>/gallery` with the real import CLI: copies the
  * training photos into `<dataDir>/photos/<Person_Name>/` (outside the repo) and imports them with the
- * IMDb CSV. Takes a few seconds; photos already imported are skipped on reruns.
+ * IMDb CSV. Takes a few seconds.
  */
 export async function buildTinyGallery(dataDir: string): Promise<void> {
   const photos = join(dataDir, 'photos');
   await rm(photos, { recursive: true, force: true });
+  // Built from scratch every run: an incremental import would keep a gallery made by an older engine.
+  await rm(join(dataDir, 'gallery'), { recursive: true, force: true });
   for (const person of PEOPLE) {
     const target = join(photos, person.name.replaceAll(' ', '_'));
     await mkdir(target, { recursive: true });
