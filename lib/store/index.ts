@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConfig } from '../config';
+import { onShutdown } from '../shutdown';
 import { createSqliteStore } from './sqlite-store';
 import type { RecognitionStore } from './types';
 
@@ -10,6 +11,11 @@ const globalForStore = globalThis as unknown as { recognitionStore?: Recognition
 
 /** The process-wide store under DATA_DIR (one SQLite connection per process, kept across dev reloads). */
 export function getStore(): RecognitionStore {
-  globalForStore.recognitionStore ??= createSqliteStore(getConfig().DATA_DIR);
+  if (!globalForStore.recognitionStore) {
+    const store = createSqliteStore(getConfig().DATA_DIR);
+    // Closed after in-flight requests drain, so the WAL is checkpointed on a graceful stop or pm2 reload.
+    onShutdown('sqlite-store', () => store.close());
+    globalForStore.recognitionStore = store;
+  }
   return globalForStore.recognitionStore;
 }
