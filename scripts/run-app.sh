@@ -14,5 +14,5 @@ if [ ! -e "$gallery" ] && [ -d "$datasets/lfw/images_deepfunneled" ] && [ "${SKI
   npm run --silent gallery:import -- "$datasets/lfw/images_deepfunneled" --imdb "$datasets/imdb/hollywood_actor_rankings.csv"
 fi
 npm run --silent build
-echo "Celebrity Finder: http://${HOSTNAME:-127.0.0.1}:${PORT:-3000}"
-exec npm run --silent start -- --port "${PORT:-3000}" --hostname "${HOSTNAME:-127.0.0.1}"
+# The start script waits for the models to load before it listens, then prints where it is ready.
+exec npm run --silent start
