@@ -12,6 +12,10 @@ gallery="${GALLERY_PATH:-${DATA_DIR:-./data}/gallery}"
 if [ ! -e "$gallery" ] && [ -d "$datasets/lfw/images_deepfunneled" ] && [ "${SKIP_DEMO_GALLERY:-0}" != 1 ]; then
   echo "gallery: empty — importing the demo gallery from $datasets/lfw (13,233 photos, a few minutes; SKIP_DEMO_GALLERY=1 skips)"
   npm run --silent gallery:import -- "$datasets/lfw/images_deepfunneled" --imdb "$datasets/imdb/hollywood_actor_rankings.csv"
+  # LFW predates e.g. Barack Obama: add the people of the raw sets too (links only, the photos stay in place).
+  people="$(dirname "$gallery")/demo-people"
+  npm run --silent gallery:link-raw -- "$people" --datasets "$datasets"
+  npm run --silent gallery:import -- "$people" --imdb "$datasets/imdb/hollywood_actor_rankings.csv"
 fi
 npm run --silent build
 # The start script waits for the models to load before it listens, then prints where it is ready.
