@@ -80,3 +80,22 @@ export async function runModel<K extends string>(
 export async function releaseModel(model: LoadedModel): Promise<void> {
   await model.session.release();
 }
+
+/** A net with one float32 input `input` and one output `output`, the shape most faceplugin nets share. */
+export interface SingleTensorModel {
+  model: LoadedModel;
+  /** Runs one NCHW tensor of `dims` and returns the `output` tensor's data. */
+  predict(input: Float32Array): Promise<Float32Array>;
+}
+
+/** Loads a single-input/single-output net, checking its names at load time, fed tensors of `dims`. */
+export async function loadSingleTensorModel(path: string, settings: SessionSettings, dims: readonly number[]): Promise<SingleTensorModel> {
+  const model = await loadModel(path, settings);
+  assertModelIO(model, ['input'], ['output']);
+  return {
+    model,
+    async predict(input) {
+      return (await runModel(model, { input: { data: input, dims: [...dims] } }, ['output'])).output;
+    },
+  };
+}

@@ -5,26 +5,15 @@
  *                  face aligned to the ArcFace 5-point template.
  * Output `output`: float32 [1, 512], not normalised.
  */
-import { assertModelIO, loadModel, runModel, type LoadedModel, type SessionSettings } from '../runtime';
+import { loadSingleTensorModel, type SessionSettings, type SingleTensorModel } from '../runtime';
 
 export const EMBEDDER_INPUT = 112;
 export const EMBEDDING_SIZE = 512;
 
-export interface EmbedderModel {
-  model: LoadedModel;
-  /** @returns float32 [512] raw embedding. */
-  predict(input: Float32Array): Promise<Float32Array>;
-}
+/** `predict` returns float32 [512] raw embedding. */
+export type EmbedderModel = SingleTensorModel;
 
 /** Loads fr_feature.onnx from `path`. */
-export async function loadEmbedder(path: string, settings: SessionSettings): Promise<EmbedderModel> {
-  const model = await loadModel(path, settings);
-  assertModelIO(model, ['input'], ['output']);
-  return {
-    model,
-    async predict(input) {
-      const out = await runModel(model, { input: { data: input, dims: [1, 3, EMBEDDER_INPUT, EMBEDDER_INPUT] } }, ['output']);
-      return out.output;
-    },
-  };
+export function loadEmbedder(path: string, settings: SessionSettings): Promise<EmbedderModel> {
+  return loadSingleTensorModel(path, settings, [1, 3, EMBEDDER_INPUT, EMBEDDER_INPUT]);
 }

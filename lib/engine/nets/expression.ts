@@ -4,24 +4,14 @@
  * Input  `input`:  float32 NCHW [1, 3, 224, 224], RGB, v / 255 (0..1), the face box enlarged 1.2×.
  * Output `output`: float32 [1, 7] logits in FER-2013 order: angry, disgust, fear, happy, sad, surprise, neutral.
  */
-import { assertModelIO, loadModel, runModel, type LoadedModel, type SessionSettings } from '../runtime';
+import { loadSingleTensorModel, type SessionSettings, type SingleTensorModel } from '../runtime';
 
 export const EXPRESSION_INPUT = 224;
 
-export interface ExpressionModel {
-  model: LoadedModel;
-  /** @returns float32 [7] logits. */
-  predict(input: Float32Array): Promise<Float32Array>;
-}
+/** `predict` returns float32 [7] logits. */
+export type ExpressionModel = SingleTensorModel;
 
 /** Loads fr_expression.onnx from `path`. */
-export async function loadExpression(path: string, settings: SessionSettings): Promise<ExpressionModel> {
-  const model = await loadModel(path, settings);
-  assertModelIO(model, ['input'], ['output']);
-  return {
-    model,
-    async predict(input) {
-      return (await runModel(model, { input: { data: input, dims: [1, 3, EXPRESSION_INPUT, EXPRESSION_INPUT] } }, ['output'])).output;
-    },
-  };
+export function loadExpression(path: string, settings: SessionSettings): Promise<ExpressionModel> {
+  return loadSingleTensorModel(path, settings, [1, 3, EXPRESSION_INPUT, EXPRESSION_INPUT]);
 }
