@@ -1,5 +1,5 @@
 /**
- * npm run eval:lfw -- <lfw-dir> [--folds N] [--limit N] [--threads N]
+ * npm run eval:lfw -- <lfw-dir> [--folds N] [--limit N] [--workers N]
  * Standard LFW verification: 10 folds of pairs.txt, threshold chosen on 9 folds and applied to the 10th,
  * images from <lfw-dir>/images_deepfunneled. `--folds` keeps the first N folds, `--limit` the first N
  * matched and N mismatched pairs of each fold (quick subsets). Human summary, then one JSON line.
@@ -29,7 +29,7 @@ function selectPairs(all: LfwPair[], folds: number, limit: number): LfwPair[] {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { folds: { type: 'string', default: '10' }, limit: { type: 'string', default: '300' }, threads: { type: 'string', default: '2' } },
+    options: { folds: { type: 'string', default: '10' }, limit: { type: 'string', default: '300' }, workers: { type: 'string', default: '2' } },
   });
   const dir = positionals[0];
   if (!dir) throw new Error('usage: npm run eval:lfw -- <lfw-dir> [--folds N] [--limit N]');
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const pairs = selectPairs(parsePairs(await readFile(join(dir, 'pairs.txt'), 'utf8')), folds, limit);
   const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const repoRoot = resolve(import.meta.dirname, '..');
-  const engine = await createEngine({ modelDir: join(repoRoot, 'models'), intraOpThreads: Number(values.threads) });
+  const engine = await createEngine({ modelDir: join(repoRoot, 'models'), netWorkers: Number(values.workers) });
 
   const embeddings = new Map<string, Float32Array | null>();
   const failures: string[] = [];

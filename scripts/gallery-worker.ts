@@ -10,12 +10,13 @@ import type { PoolFace, PoolRequest, PoolResponse } from './gallery-pool';
 const port = parentPort;
 if (!port) throw new Error('gallery-worker must run as a worker thread');
 const { modelDir, intraOpThreads } = workerData as { modelDir: string; intraOpThreads: number };
-const engine = await createEngine({ modelDir, intraOpThreads });
+// netWorkers 0: this thread is already one of the pool's workers.
+const engine = await createEngine({ modelDir, intraOpThreads, netWorkers: 0 });
 
 async function handle(request: PoolRequest): Promise<PoolResponse> {
   try {
     const bytes = await readFile(request.path);
-    const analysis = await engine.analyze(bytes, { embeddingsOnly: !request.attributes });
+    const analysis = await engine.analyze(bytes, request.attributes ? { emotions: false, demographics: true } : { embeddingsOnly: true });
     const faces: PoolFace[] = analysis.faces.map((f) => ({ box: f.box, embedding: f.embedding, gender: f.gender?.value }));
     return { id: request.id, width: analysis.width, height: analysis.height, faces };
   } catch (error) {

@@ -1,6 +1,6 @@
 /**
- * Attribute stage: crops each face as its net expects and runs expression, pose, age and gender nets,
- * plus the crop's image quality.
+ * Attribute stage: crops each face as its net expects and runs the expression and pose nets (and, when
+ * asked, age and gender), plus the crop's image quality.
  */
 import type { ComparedFace } from '../recognizer/schema';
 import { imageQuality, mergeSsr, toEmotions, toPose } from './attributes';
@@ -20,8 +20,16 @@ export interface AttributeNets {
 
 export interface FaceAttributes {
   face: Pick<ComparedFace, 'Pose' | 'Quality' | 'Emotions' | 'Smile'>;
-  age: number;
-  gender: { value: 'Male' | 'Female'; confidence: number };
+  /** Present when demographics ran. */
+  age?: number;
+  gender?: { value: 'Male' | 'Female'; confidence: number };
+}
+
+export interface AttributeChoice {
+  /** The expression net (Emotions, Smile): the costliest attribute net. */
+  emotions: boolean;
+  /** Age and gender nets: not part of Rekognition's ComparedFace, only the gallery's gender vote uses them. */
+  demographics: boolean;
 }
 
 const IMAGENET_MEAN = [0.485 * 255, 0.456 * 255, 0.406 * 255] as const;
@@ -43,25 +51,26 @@ function crop(img: RgbImage, det: Detection, factor: number, size: number): Floa
   return warpAffine(img, rectMap(x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1), size, size), size, size, 2);
 }
 
-/** Runs the attribute nets for one face; `emotions: false` skips the costly expression net. */
-export async function predictAttributes(nets: AttributeNets, img: RgbImage, det: Detection, emotions: boolean): Promise<FaceAttributes> {
+/** Runs the chosen attribute nets for one face, side by side (pose and quality always). */
+export async function predictAttributes(nets: AttributeNets, img: RgbImage, det: Detection, choice: AttributeChoice): Promise<FaceAttributes> {
   const posePixels = crop(img, det, 1.5, POSE_INPUT);
-  const ssrPixels = crop(img, det, 1.4, SSR_INPUT);
   const facePixels = crop(img, det, 1, 64);
-  const ssrInput = toPlanar(ssrPixels, SSR_INPUT, SSR_INPUT, SSR_NORM);
+  const ssrInput = choice.demographics ? toPlanar(crop(img, det, 1.4, SSR_INPUT), SSR_INPUT, SSR_INPUT, SSR_NORM) : null;
+  const ssrInputCopy = ssrInput?.slice(); // predict takes ownership of its input, and two nets read this one
   const [expr, pose, age, gender] = await Promise.all([
-    emotions ? nets.expression.predict(toPlanar(crop(img, det, 1.2, EXPRESSION_INPUT), EXPRESSION_INPUT, EXPRESSION_INPUT, UNIT)) : null,
+    choice.emotions ? nets.expression.predict(toPlanar(crop(img, det, 1.2, EXPRESSION_INPUT), EXPRESSION_INPUT, EXPRESSION_INPUT, UNIT)) : null,
     nets.pose.predict(toPlanar(posePixels, POSE_INPUT, POSE_INPUT, IMAGENET)),
-    nets.age.predict(ssrInput),
-    nets.gender.predict(ssrInput),
+    ssrInput ? nets.age.predict(ssrInput) : null,
+    ssrInputCopy ? nets.gender.predict(ssrInputCopy) : null,
   ]);
-  const male = Math.min(1, Math.max(0, mergeSsr(gender, 1)));
   const face: FaceAttributes['face'] = { Pose: toPose(pose.yaw, pose.pitch, pose.roll), Quality: imageQuality(facePixels, 64, 64) };
   if (expr) {
     const e = toEmotions(expr);
     face.Emotions = e.emotions;
     face.Smile = e.smile;
   }
+  if (!age || !gender) return { face };
+  const male = Math.min(1, Math.max(0, mergeSsr(gender, 1)));
   return {
     face,
     age: mergeSsr(age, 101),

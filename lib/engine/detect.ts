@@ -20,14 +20,16 @@ export async function detectFaces(detector: DetectorModel, img: RgbImage, maxFac
     levels.map((l) => (l.width === img.width && l.height === img.height ? img : resizeImage(img, l.width, l.height))),
   );
   const windows = levels.flatMap((level, li) => level.tiles.map((tile) => ({ level, tile, levelImg: levelImages[li]! })));
-  const perWindow: Detection[][] = [];
-  for (const { level, tile, levelImg } of windows) {
-    const { scores, boxes } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, DETECTOR_WIDTH, DETECTOR_HEIGHT));
-    const win = {
-      x0: tile.x0, y0: tile.y0, scale: level.scale, width: DETECTOR_WIDTH, height: DETECTOR_HEIGHT,
-      levelWidth: level.width, levelHeight: level.height,
-    };
-    perWindow.push(decodeDetections(scores, boxes, win, DETECTION_THRESHOLD));
-  }
+  // All windows at once: the worker host runs them side by side.
+  const perWindow = await Promise.all(
+    windows.map(async ({ level, tile, levelImg }) => {
+      const { scores, boxes } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, DETECTOR_WIDTH, DETECTOR_HEIGHT));
+      const win = {
+        x0: tile.x0, y0: tile.y0, scale: level.scale, width: DETECTOR_WIDTH, height: DETECTOR_HEIGHT,
+        levelWidth: level.width, levelHeight: level.height,
+      };
+      return decodeDetections(scores, boxes, win, DETECTION_THRESHOLD);
+    }),
+  );
   return mergeTileDetections(perWindow.flat(), NMS_IOU, maxFaces);
 }

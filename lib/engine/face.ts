@@ -50,7 +50,8 @@ export async function predictLandmarks(model: LandmarkModel, img: RgbImage, det:
   const crop = landmarkCrop(det, img.width, img.height);
   const pixels = warpAffine(img, rectMap(crop.x, crop.y, crop.size, crop.size, LANDMARK_INPUT, LANDMARK_INPUT), LANDMARK_INPUT, LANDMARK_INPUT);
   const gray = toGrayPlanar(pixels, LANDMARK_INPUT, LANDMARK_INPUT, 256);
-  const [out, outMirrored] = await Promise.all([model.predict(gray), model.predict(mirrorPlane(gray, LANDMARK_INPUT))]);
+  const mirrored = mirrorPlane(gray, LANDMARK_INPUT); // before predict, which takes ownership of `gray`
+  const [out, outMirrored] = await Promise.all([model.predict(gray), model.predict(mirrored)]);
   const toImage = (o: Float32Array, mirrored: boolean): Point[] =>
     Array.from({ length: 68 }, (_, i) => ({
       x: crop.x + (mirrored ? 1 - o[2 * i]! : o[2 * i]!) * crop.size,

@@ -17,7 +17,8 @@ import { loadExpression } from './nets/expression';
 import { loadLandmarker } from './nets/landmarks';
 import { loadPose } from './nets/pose';
 import { loadSsr } from './nets/ssrnet';
-import { releaseModel } from './runtime';
+import { inProcessHost } from './runtime';
+import { createWorkerHost } from './worker-host';
 import type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis } from './types';
 
 export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, PixelBox } from './types';
@@ -26,10 +27,23 @@ export interface EngineOptions {
   /** Folder holding fr_detect.onnx, fr_landmark.onnx, fr_feature.onnx, … (see scripts/setup-models.mjs). */
   modelDir: string;
   /**
-   * Threads per inference (default 2: this box's cores; the expression net always gets at least 2). Use 1
-   * per worker when running one engine per worker thread (gallery import).
+   * Worker threads the nets run in (default 2: this box's cores), each with single-threaded sessions, so a
+   * photo's independent inferences run side by side. 0 runs them in the calling thread instead, as each
+   * gallery-import worker does (it is already one of two threads).
    */
+  netWorkers?: number;
+  /** Intra-op threads per session (default 1 with workers; 2 in the calling thread, this box's cores). */
   intraOpThreads?: number;
+}
+
+/** Adds the time `work` takes to timings[stage] (summed over faces, which run concurrently). */
+async function timed<T>(timings: Record<string, number>, stage: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[stage] = (timings[stage] ?? 0) + performance.now() - start;
+  }
 }
 
 /**
@@ -37,23 +51,24 @@ export interface EngineOptions {
  * not the expected net.
  */
 export async function createEngine(options: EngineOptions): Promise<FaceEngine> {
-  // onnxruntime-node runs one inference at a time per process, so only intra-op threads use both cores.
-  const threads = options.intraOpThreads ?? 2;
-  const settings = { intraOpThreads: threads };
+  const workers = options.netWorkers ?? 2;
+  const host = workers > 0
+    ? await createWorkerHost({ workers, intraOpThreads: options.intraOpThreads ?? 1 })
+    : inProcessHost({ intraOpThreads: options.intraOpThreads ?? 2 });
   const file = (name: string) => path.join(options.modelDir, `fr_${name}.onnx`);
   // allSettled, then rethrow: a failed load must not leave the other sessions' native memory behind.
   const loads = await Promise.allSettled([
-    loadDetector(file('detect'), settings),
-    loadLandmarker(file('landmark'), settings),
-    loadEmbedder(file('feature'), settings),
-    loadExpression(file('expression'), { intraOpThreads: Math.max(2, threads) }),
-    loadPose(file('pose'), settings),
-    loadSsr(file('age'), settings),
-    loadSsr(file('gender'), settings),
+    loadDetector(file('detect'), host),
+    loadLandmarker(file('landmark'), host),
+    loadEmbedder(file('feature'), host),
+    loadExpression(file('expression'), host),
+    loadPose(file('pose'), host),
+    loadSsr(file('age'), host),
+    loadSsr(file('gender'), host),
   ] as const);
   const failed = loads.find((r) => r.status === 'rejected');
   if (failed) {
-    await Promise.all(loads.map((r) => (r.status === 'fulfilled' ? releaseModel(r.value.model) : undefined)));
+    await host.close();
     throw failed.reason;
   }
   const value = <T,>(r: PromiseSettledResult<T>): T => (r as PromiseFulfilledResult<T>).value;
@@ -61,46 +76,38 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
   const landmarker = value(loads[1]);
   const embedder = value(loads[2]);
   const attributeNets: AttributeNets = { expression: value(loads[3]), pose: value(loads[4]), age: value(loads[5]), gender: value(loads[6]) };
-  const allModels = [detector, landmarker, embedder, ...Object.values(attributeNets)].map((m) => m.model);
 
   async function analyzeFace(img: RgbImage, det: Detection, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace> {
-    let t = performance.now();
-    const lap = (stage: string) => {
-      const now = performance.now();
-      timings[stage] = (timings[stage] ?? 0) + now - t;
-      t = now;
-    };
-    const landmarks = await predictLandmarks(landmarker, img, det);
-    lap('landmarks');
-    const aligned = alignFace(img, landmarks.five);
-    lap('align');
-    const embedding = await embedFace(embedder, aligned);
-    lap('embed');
+    // Attribute nets need only the box: they start now and run beside the landmark → embedding chain.
+    const attributes = opts.embeddingsOnly
+      ? null
+      : timed(timings, 'attributes', () => predictAttributes(attributeNets, img, det, { emotions: opts.emotions ?? true, demographics: opts.demographics ?? false }));
+    // Awaited below; this keeps an early failure from counting as an unhandled rejection meanwhile.
+    attributes?.catch(() => undefined);
+    const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det));
+    const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five));
+    const embedding = await timed(timings, 'embed', () => embedFace(embedder, aligned));
     const face: AnalyzedFace = { face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
-    if (opts.embeddingsOnly) return face;
-    const attrs = await predictAttributes(attributeNets, img, det, opts.emotions ?? true);
-    lap('attributes');
+    if (!attributes) return face;
+    const attrs = await attributes;
     Object.assign(face.face, attrs.face);
-    return { ...face, age: attrs.age, gender: attrs.gender };
+    if (attrs.age !== undefined) face.age = attrs.age;
+    if (attrs.gender) face.gender = attrs.gender;
+    return face;
   }
 
   async function analyze(image: Uint8Array, opts: AnalyzeOptions = {}): Promise<ImageAnalysis> {
     const timings: Record<string, number> = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 };
-    let t = performance.now();
-    const img = await decodeImage(image);
-    timings.decode = performance.now() - t;
-    t = performance.now();
-    const dets = await detectFaces(detector, img, Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces));
-    timings.detect = performance.now() - t;
-    const faces: AnalyzedFace[] = [];
-    for (const det of dets) faces.push(await analyzeFace(img, det, opts, timings));
+    const img = await timed(timings, 'decode', () => decodeImage(image));
+    const maxFaces = Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces);
+    const dets = await timed(timings, 'detect', () => detectFaces(detector, img, maxFaces));
+    // Faces run concurrently so the worker threads stay busy; results keep the largest-first order.
+    const faces = await Promise.all(dets.map((det) => analyzeFace(img, det, opts, timings)));
     return { width: img.width, height: img.height, faces, timings };
   }
 
   return {
     analyze,
-    async close() {
-      await Promise.all(allModels.map((m) => releaseModel(m)));
-    },
+    close: () => host.close(),
   };
 }

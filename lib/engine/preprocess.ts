@@ -15,23 +15,16 @@ export type Affine = readonly [a: number, b: number, c: number, d: number, e: nu
 /** Colour order of the channel planes of a tensor. */
 export type ChannelOrder = 'rgb' | 'bgr';
 
-/** Bilinear sample at (x, y) added with `weight` into acc[0..2]; outside the image reads as black. */
-function sampleInto(img: RgbImage, x: number, y: number, weight: number, acc: Float64Array): void {
+/**
+ * Bilinear sample at (x, y) added with `weight` into acc[0..2]; outside the image reads as black. The slow
+ * path of warpAffine, for samples whose 2×2 neighbourhood leaves the image.
+ */
+function sampleEdgeInto(img: RgbImage, x: number, y: number, weight: number, acc: Float64Array): void {
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
   const fx = x - x0;
   const fy = y - y0;
   const { data, width, height } = img;
-  if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
-    // Fast path: all four neighbours inside.
-    const p = (y0 * width + x0) * 3;
-    const q = p + width * 3;
-    const w00 = (1 - fx) * (1 - fy) * weight, w10 = fx * (1 - fy) * weight, w01 = (1 - fx) * fy * weight, w11 = fx * fy * weight;
-    acc[0]! += w00 * data[p]! + w10 * data[p + 3]! + w01 * data[q]! + w11 * data[q + 3]!;
-    acc[1]! += w00 * data[p + 1]! + w10 * data[p + 4]! + w01 * data[q + 1]! + w11 * data[q + 4]!;
-    acc[2]! += w00 * data[p + 2]! + w10 * data[p + 5]! + w01 * data[q + 2]! + w11 * data[q + 5]!;
-    return;
-  }
   for (let j = 0; j < 2; j++) {
     const yy = y0 + j;
     if (yy < 0 || yy >= height) continue;
@@ -54,27 +47,133 @@ function sampleInto(img: RgbImage, x: number, y: number, weight: number, acc: Fl
  * @returns float32 HWC [outH, outW, 3], RGB, 0..255.
  */
 export function warpAffine(img: RgbImage, map: Affine, outW: number, outH: number, maxSupersample = 4): Float32Array {
+  // Source pixels covered by one output pixel, per axis.
+  const stretch = Math.max(Math.hypot(map[0], map[3]), Math.hypot(map[1], map[4]));
+  const factor = Math.floor(stretch);
+  if (factor >= 2) {
+    // Strong shrink: box-reduce the covered region by `factor` first, then sample the reduced image
+    // bilinearly (stretch now below 2; the box already removed what would alias). An area filter like the
+    // supersampled path at a small fraction of its samples: 200k bilinear samples were 5 ms for one face.
+    const reduced = boxReduceRegion(img, map, outW, outH, factor);
+    return warpSampled(reduced.image, reduced.map, outW, outH, 1);
+  }
+  return warpSampled(img, map, outW, outH, maxSupersample);
+}
+
+/** The source pixels' region an output of outW × outH covers through `map`, padded by `pad`, clipped to the image. */
+function coveredRegion(img: RgbImage, map: Affine, outW: number, outH: number, pad: number): { x0: number; y0: number; x1: number; y1: number } {
   const [a, b, c, d, e, f] = map;
-  // Source pixels covered by one output pixel, per axis: supersample that many times (capped).
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const u of [-0.5, outW - 0.5]) {
+    for (const v of [-0.5, outH - 0.5]) {
+      const x = a * u + b * v + c;
+      const y = d * u + e * v + f;
+      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+    }
+  }
+  return {
+    x0: Math.max(0, Math.floor(minX) - pad),
+    y0: Math.max(0, Math.floor(minY) - pad),
+    x1: Math.min(img.width, Math.ceil(maxX) + pad + 1),
+    y1: Math.min(img.height, Math.ceil(maxY) + pad + 1),
+  };
+}
+
+/**
+ * Averages factor × factor blocks of the region `map` reads from (blocks cut by the image edge average
+ * what is inside), and returns that small image with the map rewritten into its pixel coordinates.
+ */
+function boxReduceRegion(img: RgbImage, map: Affine, outW: number, outH: number, factor: number): { image: RgbImage; map: Affine } {
+  const region = coveredRegion(img, map, outW, outH, 2 * factor);
+  const rw = Math.max(1, Math.ceil((region.x1 - region.x0) / factor));
+  const rh = Math.max(1, Math.ceil((region.y1 - region.y0) / factor));
+  const sums = new Float64Array(rw * 3);
+  const data = new Uint8Array(rw * rh * 3);
+  const { data: src, width } = img;
+  for (let ry = 0; ry < rh; ry++) {
+    sums.fill(0);
+    const ys = region.y0 + ry * factor;
+    const ye = Math.min(ys + factor, region.y1);
+    for (let y = ys; y < ye; y++) {
+      const row = y * width * 3;
+      for (let rx = 0; rx < rw; rx++) {
+        const xs = region.x0 + rx * factor;
+        const xe = Math.min(xs + factor, region.x1);
+        let r = 0, g = 0, bl = 0;
+        for (let p = row + xs * 3, end = row + xe * 3; p < end; p += 3) {
+          r += src[p]!;
+          g += src[p + 1]!;
+          bl += src[p + 2]!;
+        }
+        sums[rx * 3]! += r;
+        sums[rx * 3 + 1]! += g;
+        sums[rx * 3 + 2]! += bl;
+      }
+    }
+    for (let rx = 0; rx < rw; rx++) {
+      const count = (Math.min(region.x0 + (rx + 1) * factor, region.x1) - (region.x0 + rx * factor)) * (ye - ys);
+      const o = (ry * rw + rx) * 3;
+      data[o] = Math.round(sums[rx * 3]! / count);
+      data[o + 1] = Math.round(sums[rx * 3 + 1]! / count);
+      data[o + 2] = Math.round(sums[rx * 3 + 2]! / count);
+    }
+  }
+  // A reduced pixel's centre sits at source x0 + factor·xr + (factor − 1) / 2.
+  const [a, b, c, d, e, f] = map;
+  const shiftX = region.x0 + (factor - 1) / 2;
+  const shiftY = region.y0 + (factor - 1) / 2;
+  return {
+    image: { data, width: rw, height: rh },
+    map: [a / factor, b / factor, (c - shiftX) / factor, d / factor, e / factor, (f - shiftY) / factor],
+  };
+}
+
+/** warpAffine without the pre-reduction: up to maxSupersample² bilinear samples per output pixel. */
+function warpSampled(img: RgbImage, map: Affine, outW: number, outH: number, maxSupersample: number): Float32Array {
+  const [a, b, c, d, e, f] = map;
   const stretch = Math.max(Math.hypot(a, d), Math.hypot(b, e));
   const k = Math.min(maxSupersample, Math.max(1, Math.ceil(stretch)));
   const out = new Float32Array(outW * outH * 3);
-  const acc = new Float64Array(3);
+  const edge = new Float64Array(3);
   const norm = 1 / (k * k);
+  const { data, width, height } = img;
+  const stride = width * 3;
+  // The inner loop is written out by hand (no per-sample call, locals for the sums): it is the engine's
+  // hottest JavaScript, about 200k bilinear samples for one aligned face from a large photo.
   for (let v = 0; v < outH; v++) {
     for (let u = 0; u < outW; u++) {
-      acc.fill(0);
+      let r = 0, g = 0, bl = 0;
       for (let sj = 0; sj < k; sj++) {
         const vv = v + (sj + 0.5) / k - 0.5;
         for (let si = 0; si < k; si++) {
           const uu = u + (si + 0.5) / k - 0.5;
-          sampleInto(img, a * uu + b * vv + c, d * uu + e * vv + f, norm, acc);
+          const x = a * uu + b * vv + c;
+          const y = d * uu + e * vv + f;
+          const x0 = Math.floor(x);
+          const y0 = Math.floor(y);
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+            const fx = x - x0;
+            const fy = y - y0;
+            const p = y0 * stride + x0 * 3;
+            const q = p + stride;
+            const w00 = (1 - fx) * (1 - fy) * norm, w10 = fx * (1 - fy) * norm, w01 = (1 - fx) * fy * norm, w11 = fx * fy * norm;
+            r += w00 * data[p]! + w10 * data[p + 3]! + w01 * data[q]! + w11 * data[q + 3]!;
+            g += w00 * data[p + 1]! + w10 * data[p + 4]! + w01 * data[q + 1]! + w11 * data[q + 4]!;
+            bl += w00 * data[p + 2]! + w10 * data[p + 5]! + w01 * data[q + 2]! + w11 * data[q + 5]!;
+          } else {
+            edge.fill(0);
+            sampleEdgeInto(img, x, y, norm, edge);
+            r += edge[0]!;
+            g += edge[1]!;
+            bl += edge[2]!;
+          }
         }
       }
       const o = (v * outW + u) * 3;
-      out[o] = acc[0]!;
-      out[o + 1] = acc[1]!;
-      out[o + 2] = acc[2]!;
+      out[o] = r;
+      out[o + 1] = g;
+      out[o + 2] = bl;
     }
   }
   return out;

@@ -1,8 +1,10 @@
 /**
- * Run stage plumbing: the only module of the engine that imports onnxruntime-node. Each model module
- * (nets/*.ts) loads one session through `loadModel` and runs it through `runModel`, which checks the
- * feed against the session's declared inputs and returns the requested outputs by name.
+ * Run stage plumbing. Each model module (nets/*.ts) loads one net through `loadModel` from a ModelHost and
+ * runs it through `runModel`, which checks the feed against the net's declared inputs and returns the
+ * requested outputs by name. Two hosts: sessions in this thread (here, the only importer of
+ * onnxruntime-node on the main thread) and a pool of worker threads (worker-host.ts).
  */
+import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 
 /** A float32 tensor as plain data: `data.length` is the product of `dims`. */
@@ -11,34 +13,104 @@ export interface FloatTensor {
   dims: readonly number[];
 }
 
+/** One loaded net, wherever its session lives. */
 export interface LoadedModel {
   /** File name, for error messages. */
   name: string;
-  session: ort.InferenceSession;
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  /**
+   * Runs one inference; resolves with the requested float32 outputs' data by name. Takes ownership of the
+   * feeds' data: a worker host transfers the buffers, so callers must not read them afterwards.
+   */
+  run(feeds: Record<string, FloatTensor>, outputs: readonly string[]): Promise<Record<string, Float32Array>>;
+  release(): Promise<void>;
 }
 
-export interface SessionSettings {
-  /** Threads one inference may use (ONNX Runtime intra-op pool). */
-  intraOpThreads: number;
+/** Where sessions live: loads nets and frees everything it loaded on close. */
+export interface ModelHost {
+  /** Loads the model file at `path`, or `bytes` (a rewritten graph) named after it. */
+  load(path: string, bytes?: Uint8Array): Promise<LoadedModel>;
+  close(): Promise<void>;
 }
 
 /**
- * Loads an ONNX model once per engine. Rejects with a message naming the file when it is missing or invalid.
+ * ONNX Runtime session options shared by both hosts (plain data, so worker threads get the same).
+ * Spinning stays off: every session has its own intra-op pool, and pools spinning between kernels on a
+ * 2-core box starve the session that has work (measured: 17 → 70 ms for the two embedding runs).
  */
-export async function loadModel(path: string, settings: SessionSettings): Promise<LoadedModel> {
+export function sessionOptions(intraOpThreads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: intraOpThreads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    // The vendor's age/gender graphs list their weights as inputs: ORT warns once per weight otherwise.
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
+/** Runs an ORT session with plain feeds and returns the named float32 outputs (shared with the worker). */
+export async function runSession(
+  session: ort.InferenceSession,
+  name: string,
+  feeds: Record<string, FloatTensor>,
+  outputs: readonly string[],
+): Promise<Record<string, Float32Array>> {
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const [input, tensor] of Object.entries(feeds)) ortFeeds[input] = new ort.Tensor('float32', tensor.data, tensor.dims);
+  const result = await session.run(ortFeeds, [...outputs]);
+  const out: Record<string, Float32Array> = {};
+  for (const output of outputs) {
+    const tensor = result[output];
+    if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`${name}: output "${output}" missing or not float32`);
+    out[output] = tensor.data;
+  }
+  return out;
+}
+
+/**
+ * Sessions in the calling thread. onnxruntime-node runs one inference at a time per thread, so only
+ * intra-op threads use more cores; the worker host runs nets side by side instead.
+ */
+export function inProcessHost(settings: { intraOpThreads: number }): ModelHost {
+  const loaded = new Set<LoadedModel>();
+  return {
+    async load(path, bytes) {
+      const options = sessionOptions(settings.intraOpThreads);
+      const session = await (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(path, options));
+      const model: LoadedModel = {
+        name: path,
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        run: (feeds, outputs) => runSession(session, path, feeds, outputs),
+        async release() {
+          loaded.delete(model);
+          await session.release();
+        },
+      };
+      loaded.add(model);
+      return model;
+    },
+    async close() {
+      await Promise.all([...loaded].map((m) => m.release()));
+    },
+  };
+}
+
+/** An exact rewrite of a model's graph applied at load time (see onnx-rewrite.ts). */
+export type GraphRewrite = (bytes: Uint8Array) => Uint8Array;
+
+/**
+ * Loads an ONNX model once per engine, through `rewrite` when given. Rejects with a message naming the
+ * file when it is missing or invalid.
+ */
+export async function loadModel(path: string, host: ModelHost, rewrite?: GraphRewrite): Promise<LoadedModel> {
   try {
-    const session = await ort.InferenceSession.create(path, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: settings.intraOpThreads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      // The vendor's age/gender graphs list their weights as inputs: ORT warns once per weight otherwise.
-      logSeverityLevel: 3,
-      // Pool threads that spin between kernels burn a core another request (or helper process) could use.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
-    return { name: path, session };
+    if (!rewrite) return await host.load(path);
+    return await host.load(path, rewrite(new Uint8Array(await readFile(path))));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Could not load face model ${path}: ${reason}. Run \`npm run setup:models\`.`, { cause: error });
@@ -48,37 +120,23 @@ export async function loadModel(path: string, settings: SessionSettings): Promis
 /** Fails at load time, not on the first photo, when a model file is not the net the engine expects. */
 export function assertModelIO(model: LoadedModel, inputs: readonly string[], outputs: readonly string[]): void {
   for (const name of inputs) {
-    if (!model.session.inputNames.includes(name)) throw new Error(`${model.name}: no input named "${name}" (has ${model.session.inputNames.join(', ')})`);
+    if (!model.inputNames.includes(name)) throw new Error(`${model.name}: no input named "${name}" (has ${model.inputNames.join(', ')})`);
   }
   for (const name of outputs) {
-    if (!model.session.outputNames.includes(name)) throw new Error(`${model.name}: no output named "${name}" (has ${model.session.outputNames.join(', ')})`);
+    if (!model.outputNames.includes(name)) throw new Error(`${model.name}: no output named "${name}" (has ${model.outputNames.join(', ')})`);
   }
 }
 
-/** Runs one inference and returns the named float32 outputs. Safe to call concurrently on one session. */
+/** Runs one inference and returns the named float32 outputs. Safe to call concurrently on one model. */
 export async function runModel<K extends string>(
   model: LoadedModel,
   feeds: Record<string, FloatTensor>,
   outputs: readonly K[],
 ): Promise<Record<K, Float32Array>> {
-  const ortFeeds: Record<string, ort.Tensor> = {};
-  for (const [name, tensor] of Object.entries(feeds)) {
-    if (!model.session.inputNames.includes(name)) throw new Error(`${model.name}: no input named "${name}"`);
-    ortFeeds[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
+  for (const name of Object.keys(feeds)) {
+    if (!model.inputNames.includes(name)) throw new Error(`${model.name}: no input named "${name}"`);
   }
-  const result = await model.session.run(ortFeeds, [...outputs]);
-  const out = {} as Record<K, Float32Array>;
-  for (const name of outputs) {
-    const tensor = result[name];
-    if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`${model.name}: output "${name}" missing or not float32`);
-    out[name] = tensor.data;
-  }
-  return out;
-}
-
-/** Releases a session's native memory. */
-export async function releaseModel(model: LoadedModel): Promise<void> {
-  await model.session.release();
+  return (await model.run(feeds, outputs)) as Record<K, Float32Array>;
 }
 
 /** A net with one float32 input `input` and one output `output`, the shape most faceplugin nets share. */
@@ -89,8 +147,8 @@ export interface SingleTensorModel {
 }
 
 /** Loads a single-input/single-output net, checking its names at load time, fed tensors of `dims`. */
-export async function loadSingleTensorModel(path: string, settings: SessionSettings, dims: readonly number[]): Promise<SingleTensorModel> {
-  const model = await loadModel(path, settings);
+export async function loadSingleTensorModel(path: string, host: ModelHost, dims: readonly number[], rewrite?: GraphRewrite): Promise<SingleTensorModel> {
+  const model = await loadModel(path, host, rewrite);
   assertModelIO(model, ['input'], ['output']);
   return {
     model,

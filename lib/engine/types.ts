@@ -27,8 +27,10 @@ export interface AnalyzeOptions {
   maxFaces?: number;
   /** Skip attribute nets (expression, pose, age, gender): the gallery import only needs embeddings. */
   embeddingsOnly?: boolean;
-  /** Run the expression net for Emotions and Smile (default true); it costs about 58 ms CPU per face. */
+  /** Run the expression net for Emotions and Smile (default true); it costs about 55 ms CPU per face. */
   emotions?: boolean;
+  /** Run the age and gender nets (default false): not in Rekognition's output; the gallery's gender vote uses them. */
+  demographics?: boolean;
 }
 
 export interface ImageAnalysis {
@@ -37,7 +39,10 @@ export interface ImageAnalysis {
   height: number;
   /** Largest first. */
   faces: AnalyzedFace[];
-  /** Milliseconds per stage for this call (decode, detect, landmarks, align, embed, attributes). */
+  /**
+   * Milliseconds per stage for this call (decode, detect, landmarks, align, embed, attributes), summed over
+   * faces; faces and the attribute nets run concurrently, so the stages can add up to more than the call.
+   */
   timings: Record<string, number>;
 }
 

@@ -5,7 +5,7 @@
  * Output `scores`: float32 [1, 4420, 2] (background, face) probabilities.
  * Output `boxes`:  float32 [1, 4420, 4] corner-form x1, y1, x2, y2, 0..1 of the input (priors applied in-graph).
  */
-import { assertModelIO, loadModel, runModel, type LoadedModel, type SessionSettings } from '../runtime';
+import { assertModelIO, loadModel, runModel, type LoadedModel, type ModelHost } from '../runtime';
 
 export const DETECTOR_INPUT = { width: 320, height: 240 } as const;
 
@@ -21,8 +21,8 @@ export interface DetectorModel {
 }
 
 /** Loads fr_detect.onnx from `path`. */
-export async function loadDetector(path: string, settings: SessionSettings): Promise<DetectorModel> {
-  const model = await loadModel(path, settings);
+export async function loadDetector(path: string, host: ModelHost): Promise<DetectorModel> {
+  const model = await loadModel(path, host);
   assertModelIO(model, ['input'], ['scores', 'boxes']);
   return {
     model,

@@ -5,7 +5,8 @@
  *                  face aligned to the ArcFace 5-point template.
  * Output `output`: float32 [1, 512], not normalised.
  */
-import { loadSingleTensorModel, type SessionSettings, type SingleTensorModel } from '../runtime';
+import { rewritePreluAsMax } from '../onnx-rewrite';
+import { loadSingleTensorModel, type ModelHost, type SingleTensorModel } from '../runtime';
 
 export const EMBEDDER_INPUT = 112;
 export const EMBEDDING_SIZE = 512;
@@ -14,6 +15,7 @@ export const EMBEDDING_SIZE = 512;
 export type EmbedderModel = SingleTensorModel;
 
 /** Loads fr_feature.onnx from `path`. */
-export function loadEmbedder(path: string, settings: SessionSettings): Promise<EmbedderModel> {
-  return loadSingleTensorModel(path, settings, [1, 3, EMBEDDER_INPUT, EMBEDDER_INPUT]);
+export function loadEmbedder(path: string, host: ModelHost): Promise<EmbedderModel> {
+  // PRelu → Max(x, slope·x): same output, the net runs in about 60 % of the time (onnx-rewrite.ts).
+  return loadSingleTensorModel(path, host, [1, 3, EMBEDDER_INPUT, EMBEDDER_INPUT], (bytes) => rewritePreluAsMax(bytes).bytes);
 }

@@ -4,7 +4,7 @@
  * Input  `input`:  float32 NCHW [1, 3, 224, 224], RGB, v / 255 (0..1), the face box enlarged 1.2×.
  * Output `output`: float32 [1, 7] logits in FER-2013 order: angry, disgust, fear, happy, sad, surprise, neutral.
  */
-import { loadSingleTensorModel, type SessionSettings, type SingleTensorModel } from '../runtime';
+import { loadSingleTensorModel, type ModelHost, type SingleTensorModel } from '../runtime';
 
 export const EXPRESSION_INPUT = 224;
 
@@ -12,6 +12,6 @@ export const EXPRESSION_INPUT = 224;
 export type ExpressionModel = SingleTensorModel;
 
 /** Loads fr_expression.onnx from `path`. */
-export function loadExpression(path: string, settings: SessionSettings): Promise<ExpressionModel> {
-  return loadSingleTensorModel(path, settings, [1, 3, EXPRESSION_INPUT, EXPRESSION_INPUT]);
+export function loadExpression(path: string, host: ModelHost): Promise<ExpressionModel> {
+  return loadSingleTensorModel(path, host, [1, 3, EXPRESSION_INPUT, EXPRESSION_INPUT]);
 }

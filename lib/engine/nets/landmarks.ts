@@ -4,7 +4,7 @@
  * Input  `input`:  float32 NCHW [1, 1, 64, 64], grey (luma), v / 256, a square crop around the face box.
  * Output `output`: float32 [1, 136], x0, y0, x1, y1, … as 0..1 ratios of the crop.
  */
-import { loadSingleTensorModel, type SessionSettings, type SingleTensorModel } from '../runtime';
+import { loadSingleTensorModel, type ModelHost, type SingleTensorModel } from '../runtime';
 
 export const LANDMARK_INPUT = 64;
 
@@ -12,6 +12,6 @@ export const LANDMARK_INPUT = 64;
 export type LandmarkModel = SingleTensorModel;
 
 /** Loads fr_landmark.onnx from `path`. */
-export function loadLandmarker(path: string, settings: SessionSettings): Promise<LandmarkModel> {
-  return loadSingleTensorModel(path, settings, [1, 1, LANDMARK_INPUT, LANDMARK_INPUT]);
+export function loadLandmarker(path: string, host: ModelHost): Promise<LandmarkModel> {
+  return loadSingleTensorModel(path, host, [1, 1, LANDMARK_INPUT, LANDMARK_INPUT]);
 }

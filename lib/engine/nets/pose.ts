@@ -5,7 +5,7 @@
  *                  the face box enlarged by a quarter on each side.
  * Outputs `output` (yaw), `617` (pitch), `618` (roll): float32 [1, 66] logits over −99..+99 degrees.
  */
-import { assertModelIO, loadModel, runModel, type LoadedModel, type SessionSettings } from '../runtime';
+import { assertModelIO, loadModel, runModel, type LoadedModel, type ModelHost } from '../runtime';
 
 export const POSE_INPUT = 224;
 const OUTPUTS = ['output', '617', '618'] as const;
@@ -22,8 +22,8 @@ export interface PoseModel {
 }
 
 /** Loads fr_pose.onnx from `path`. */
-export async function loadPose(path: string, settings: SessionSettings): Promise<PoseModel> {
-  const model = await loadModel(path, settings);
+export async function loadPose(path: string, host: ModelHost): Promise<PoseModel> {
+  const model = await loadModel(path, host);
   assertModelIO(model, ['input'], OUTPUTS);
   return {
     model,

@@ -5,7 +5,7 @@
  * Outputs (selected by name): `prob_stage_{1,2,3}` [1, 3], `stage{1,2,3}_delta_k` [1, 1],
  *   `index_offset_stage{1,2,3}` [1, 3]; merged by `mergeSsr` into one value (age: years; gender: 0..1).
  */
-import { assertModelIO, loadModel, runModel, type LoadedModel, type SessionSettings } from '../runtime';
+import { assertModelIO, loadModel, runModel, type LoadedModel, type ModelHost } from '../runtime';
 
 export const SSR_INPUT = 64;
 /** Output order matters: mergeSsr reads the concatenation of these. */
@@ -21,8 +21,8 @@ export interface SsrModel {
 }
 
 /** Loads an SSR-Net model (fr_age.onnx or fr_gender.onnx) from `path`. */
-export async function loadSsr(path: string, settings: SessionSettings): Promise<SsrModel> {
-  const model = await loadModel(path, settings);
+export async function loadSsr(path: string, host: ModelHost): Promise<SsrModel> {
+  const model = await loadModel(path, host);
   assertModelIO(model, ['input'], SSR_OUTPUTS);
   return {
     model,
