@@ -40,14 +40,16 @@ async function handle(msg) {
   if (!session) throw new Error(msg.path + ' is not loaded in this worker');
   const feeds = {};
   for (const [name, t] of Object.entries(msg.feeds)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
+  const start = performance.now();
   const result = await session.run(feeds, msg.outputs);
+  const ms = performance.now() - start;
   const outputs = {};
   for (const name of msg.outputs) {
     const tensor = result[name];
     if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(msg.path + ': output "' + name + '" missing or not float32');
     outputs[name] = new Float32Array(tensor.data);
   }
-  return [{ outputs }, Object.values(outputs).map((o) => o.buffer)];
+  return [{ outputs, ms }, Object.values(outputs).map((o) => o.buffer)];
 }
 parentPort.on('message', (msg) => {
   handle(msg).then(
@@ -70,19 +72,23 @@ interface Reply {
   inputNames?: string[];
   outputNames?: string[];
   outputs?: Record<string, Float32Array>;
+  /** How long the inference itself took in the worker. */
+  ms?: number;
 }
 
 interface PoolWorker {
   worker: Worker;
-  /** Requests sent and not yet answered: the scheduler sends each run to the least busy worker. */
+  /** Requests sent and not yet answered (the worker is referenced while this is above 0). */
   inflight: number;
+  /** Expected ms of the runs sent and not yet answered: each run goes to the worker with the least. */
+  backlog: number;
   pending: Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>;
   alive: boolean;
 }
 
 function startWorker(intraOpThreads: number): Promise<PoolWorker> {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { options: sessionOptions(intraOpThreads) } });
-  const entry: PoolWorker = { worker, inflight: 0, pending: new Map(), alive: true };
+  const entry: PoolWorker = { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true };
   const fail = (error: Error) => {
     entry.alive = false;
     for (const { reject } of entry.pending.values()) reject(error);
@@ -135,11 +141,26 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
     await Promise.all(pool.map((w) => w.worker.terminate()));
     throw failed.reason;
   }
-  const leastBusy = (): PoolWorker => {
+  // Expected run time per model (moving average of the workers' own timings): one 55 ms expression run
+  // must not make a 0.4 ms landmark run wait behind it when the other worker is free sooner.
+  const expectedMs = new Map<string, number>();
+  const leastBacklog = (): PoolWorker => {
     let best: PoolWorker | undefined;
-    for (const w of pool) if (w.alive && (!best || w.inflight < best.inflight)) best = w;
+    for (const w of pool) if (w.alive && (!best || w.backlog < best.backlog)) best = w;
     if (!best) throw new Error('face engine workers have stopped');
     return best;
+  };
+  const runOn = async (path: string, feeds: Record<string, FloatTensor>, outputs: readonly string[]): Promise<Record<string, Float32Array>> => {
+    const worker = leastBacklog();
+    const cost = expectedMs.get(path) ?? 1;
+    worker.backlog += cost;
+    try {
+      const reply = await send(worker, { type: 'run', path, feeds, outputs });
+      if (reply.ms !== undefined) expectedMs.set(path, expectedMs.has(path) ? 0.8 * cost + 0.2 * reply.ms : reply.ms);
+      return reply.outputs ?? {};
+    } finally {
+      worker.backlog -= cost;
+    }
   };
   return {
     async load(path, bytes) {
@@ -152,10 +173,7 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
         name: path,
         inputNames: first.inputNames ?? [],
         outputNames: first.outputNames ?? [],
-        async run(feeds, outputs) {
-          const reply = await send(leastBusy(), { type: 'run', path, feeds, outputs });
-          return reply.outputs ?? {};
-        },
+        run: (feeds, outputs) => runOn(path, feeds, outputs),
         async release() {
           await Promise.all(pool.filter((w) => w.alive).map((w) => send(w, { type: 'release', path })));
         },

@@ -19,7 +19,9 @@ async function run(iterations: number): Promise<PeerResult> {
   const redirected = (await import('onnxruntime-node')) as unknown as { env: typeof ortWeb.env };
   if (redirected.env.versions.web === undefined) throw new Error('onnxruntime-node was not redirected to onnxruntime-web');
   const photos = await loadBenchPhotos();
-  const engine = await createEngine({ modelDir: path.join(repoRoot, 'models') });
+  // netWorkers 0: sessions in this thread, where the redirected import applies (the engine's worker threads
+  // would load onnxruntime-node itself), as the vendor's SDK runs them.
+  const engine = await createEngine({ modelDir: path.join(repoRoot, 'models'), netWorkers: 0 });
   const perPhoto: Record<string, number[]> = {};
   const faces: Record<string, number> = {};
   const total = photos.length * (iterations + 1);
