@@ -16,20 +16,23 @@ const NMS_IOU = 0.4;
 /** Finds faces in `img`, largest first, at most `maxFaces`. */
 export async function detectFaces(detector: DetectorModel, img: RgbImage, maxFaces: number, minDetectablePx?: number): Promise<Detection[]> {
   const levels = planPyramid(img.width, img.height, undefined, minDetectablePx);
-  const levelImages = await Promise.all(
-    levels.map((l) => (l.width === img.width && l.height === img.height ? img : resizeImage(img, l.width, l.height))),
-  );
-  const windows = levels.flatMap((level, li) => level.tiles.map((tile) => ({ level, tile, levelImg: levelImages[li]! })));
-  // All windows at once: the worker host runs them side by side.
-  const perWindow = await Promise.all(
-    windows.map(async ({ level, tile, levelImg }) => {
-      const { scores, boxes } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, DETECTOR_WIDTH, DETECTOR_HEIGHT));
-      const win = {
-        x0: tile.x0, y0: tile.y0, scale: level.scale, width: DETECTOR_WIDTH, height: DETECTOR_HEIGHT,
-        levelWidth: level.width, levelHeight: level.height,
-      };
-      return decodeDetections(scores, boxes, win, DETECTION_THRESHOLD);
+  // Every window at once (the worker host runs them side by side); a level's windows start as soon as
+  // that level is resized, without waiting for the other levels.
+  const perLevel = await Promise.all(
+    levels.map(async (level) => {
+      const levelImg = level.width === img.width && level.height === img.height ? img : await resizeImage(img, level.width, level.height);
+      return Promise.all(
+        level.tiles.map(async (tile) => {
+          const { scores, boxes } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, DETECTOR_WIDTH, DETECTOR_HEIGHT));
+          const win = {
+            x0: tile.x0, y0: tile.y0, scale: level.scale, width: DETECTOR_WIDTH, height: DETECTOR_HEIGHT,
+            levelWidth: level.width, levelHeight: level.height,
+          };
+          return decodeDetections(scores, boxes, win, DETECTION_THRESHOLD);
+        }),
+      );
     }),
   );
+  const perWindow = perLevel.flat();
   return mergeTileDetections(perWindow.flat(), NMS_IOU, maxFaces);
 }
