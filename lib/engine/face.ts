@@ -33,6 +33,8 @@ export interface FaceLandmarks {
   points: Point[];
   /** The 5 alignment points, averaged over the crop and its mirror image (see averageMirrored). */
   five: Point[];
+  /** Mean distance between the crop's and the mirror's 5 points over the eye distance (faceness.ts). */
+  mirrorDisagreement: number;
 }
 
 /** Mirrors a single-plane float32 [n, n] tensor left-right. */
@@ -58,7 +60,20 @@ export async function predictLandmarks(model: LandmarkModel, img: RgbImage, det:
       y: crop.y + o[2 * i + 1]! * crop.size,
     }));
   const points = toImage(out, false);
-  return { points, five: averageMirrored(fivePointsFrom68(points), fivePointsFrom68(toImage(outMirrored, true))) };
+  const five = fivePointsFrom68(points);
+  const mirroredFive = fivePointsFrom68(toImage(outMirrored, true));
+  return { points, five: averageMirrored(five, mirroredFive), mirrorDisagreement: mirrorDisagreement(five, mirroredFive) };
+}
+
+/**
+ * Mean distance between 5 points and those found on the mirror image (mapped back, so its pairs are
+ * swapped), over the eye distance: the landmark net agrees with itself on faces, not on what is not one.
+ */
+export function mirrorDisagreement(five: readonly Point[], mirroredFive: readonly Point[]): number {
+  const swapped = [mirroredFive[1]!, mirroredFive[0]!, mirroredFive[2]!, mirroredFive[4]!, mirroredFive[3]!];
+  const eyes = Math.hypot(five[0]!.x - five[1]!.x, five[0]!.y - five[1]!.y);
+  const mean = five.reduce((sum, p, i) => sum + Math.hypot(p.x - swapped[i]!.x, p.y - swapped[i]!.y), 0) / five.length;
+  return eyes > 0 ? mean / eyes : Number.POSITIVE_INFINITY;
 }
 
 /** The aligned 112×112 face: float32 HWC [112, 112, 3], RGB, 0..255. */
@@ -78,13 +93,34 @@ export function l2Normalize(v: Float32Array): Float32Array {
 
 const EMBED_NORM = { order: 'bgr', mean: [127, 127, 127], std: [128, 128, 128] } as const;
 
-/** float32 [512], unit length: mean of the embeddings of the aligned face and its mirror image. */
-export async function embedFace(model: EmbedderModel, aligned: Float32Array): Promise<Float32Array> {
+export interface FaceEmbedding {
+  /** float32 [512], unit length: mean of the embeddings of the aligned face and its mirror image. */
+  embedding: Float32Array;
+  /** Mean length of the two raw embeddings (low for what is not a clear face; faceness.ts). */
+  rawNorm: number;
+  /** Cosine between the two raw embeddings. */
+  flipCosine: number;
+}
+
+/** The flip-averaged embedding of an aligned face, with the two runs' agreement (faceness signs). */
+export async function embedFace(model: EmbedderModel, aligned: Float32Array): Promise<FaceEmbedding> {
   const [plain, mirrored] = await Promise.all([
     model.predict(toPlanar(aligned, EMBEDDER_INPUT, EMBEDDER_INPUT, EMBED_NORM)),
     model.predict(toPlanar(aligned, EMBEDDER_INPUT, EMBEDDER_INPUT, { ...EMBED_NORM, flip: true })),
   ]);
   const sum = new Float32Array(plain.length);
-  for (let i = 0; i < sum.length; i++) sum[i] = plain[i]! + mirrored[i]!;
-  return l2Normalize(sum);
+  let dot = 0, plainSq = 0, mirroredSq = 0;
+  for (let i = 0; i < sum.length; i++) {
+    const a = plain[i]!, b = mirrored[i]!;
+    sum[i] = a + b;
+    dot += a * b;
+    plainSq += a * a;
+    mirroredSq += b * b;
+  }
+  const norms = Math.sqrt(plainSq) * Math.sqrt(mirroredSq);
+  return {
+    embedding: l2Normalize(sum),
+    rawNorm: (Math.sqrt(plainSq) + Math.sqrt(mirroredSq)) / 2,
+    flipCosine: norms > 0 ? dot / norms : 0,
+  };
 }

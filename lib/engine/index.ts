@@ -7,6 +7,7 @@ import { limits } from '../limits';
 import { decodeImage } from './decode';
 import { detectFaces } from './detect';
 import { alignFace, embedFace, predictLandmarks } from './face';
+import { looksLikeFace } from './faceness';
 import type { RgbImage } from './image';
 import type { Detection } from './postprocess';
 import { predictAttributes, type AttributeNets } from './attribute-stage';
@@ -82,7 +83,8 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
   const embedder = value(loads[2]);
   const attributeNets: AttributeNets = { expression: value(loads[3]), pose: value(loads[4]), age: value(loads[5]), gender: value(loads[6]) };
 
-  async function analyzeFace(img: RgbImage, det: Detection, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace> {
+  /** One face's analysis, or null when the detection does not look like a face (faceness.ts). */
+  async function analyzeFace(img: RgbImage, det: Detection, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace | null> {
     // Attribute nets need only the box: they start now and run beside the landmark → embedding chain.
     const attributes = opts.embeddingsOnly
       ? null
@@ -91,7 +93,8 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     attributes?.catch(() => undefined);
     const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det));
     const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five));
-    const embedding = await timed(timings, 'embed', () => embedFace(embedder, aligned));
+    const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
+    if (!looksLikeFace({ detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement })) return null;
     const face: AnalyzedFace = { face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
     if (!attributes) return face;
     const attrs = await attributes;
@@ -105,9 +108,11 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const timings: Record<string, number> = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 };
     const img = await timed(timings, 'decode', () => decodeImage(image));
     const maxFaces = Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces);
-    const dets = await timed(timings, 'detect', () => detectFaces(detector, img, maxFaces));
+    // A few spare boxes: the faceness check may drop some of the largest.
+    const dets = await timed(timings, 'detect', () => detectFaces(detector, img, Math.min(maxFaces + 8, limits.maxFaces)));
     // Faces run concurrently so the worker threads stay busy; results keep the largest-first order.
-    const faces = await Promise.all(dets.map((det) => analyzeFace(img, det, opts, timings)));
+    const analyzed = await Promise.all(dets.map((det) => analyzeFace(img, det, opts, timings)));
+    const faces = analyzed.filter((face): face is AnalyzedFace => face !== null).slice(0, maxFaces);
     return { width: img.width, height: img.height, faces, timings };
   }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ARCFACE_TEMPLATE, applySimilarity, averageMirrored, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
 import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
+import { mirrorDisagreement } from './face';
+import { looksLikeFace, notFaceSigns } from './faceness';
 import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
 import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
@@ -146,5 +148,27 @@ describe('LFW protocol', () => {
     expect(r.accuracy).toBeCloseTo((1 + 2 / 3) / 2);
     expect(tarAtFar(pairs, 0)).toBe(1);
     expect(tarAtFar([...pairs, p(1, true, 0.45)], 0)).toBe(0.75);
+  });
+});
+
+describe('faceness', () => {
+  const face = { detectorScore: 1, embeddingNorm: 3.8, flipCosine: 0.98, mirrorDisagreement: 0.02 };
+  it('counts the signs against a face', () => {
+    expect(notFaceSigns(face)).toBe(0);
+    expect(notFaceSigns({ detectorScore: 0.72, embeddingNorm: 1.9, flipCosine: 0.93, mirrorDisagreement: 0.13 })).toBe(3);
+  });
+  it('drops an unsure detection with two more signs, keeps a sure one with three', () => {
+    expect(looksLikeFace(face)).toBe(true);
+    expect(looksLikeFace({ detectorScore: 0.76, embeddingNorm: 1.92, flipCosine: 0.9, mirrorDisagreement: 0.3 })).toBe(false); // an ear
+    expect(looksLikeFace({ detectorScore: 0.76, embeddingNorm: 2.8, flipCosine: 0.96, mirrorDisagreement: 0.3 })).toBe(true); // one more sign only
+    expect(looksLikeFace({ detectorScore: 1, embeddingNorm: 2.2, flipCosine: 0.94, mirrorDisagreement: 0.3 })).toBe(true); // sunglasses, sure detector
+  });
+  it('measures how far the mirror image\'s alignment points disagree, over the eye distance', () => {
+    const five = [{ x: 40, y: 50 }, { x: 60, y: 50 }, { x: 50, y: 60 }, { x: 42, y: 70 }, { x: 58, y: 70 }];
+    // The mirror's points come back with left/right swapped: the same face gives no disagreement.
+    const swapped = [five[1]!, five[0]!, five[2]!, five[4]!, five[3]!];
+    expect(mirrorDisagreement(five, swapped)).toBeCloseTo(0);
+    const shifted = swapped.map((p) => ({ x: p.x + 2, y: p.y }));
+    expect(mirrorDisagreement(five, shifted)).toBeCloseTo(2 / 20);
   });
 });
