@@ -17,6 +17,8 @@ const envSchema = z.object({
   REKOGNITION_ACCESS_KEY_ID: z.string().optional(),
   REKOGNITION_SECRET_ACCESS_KEY: z.string().optional(),
   RECOGNITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** Worker threads the face nets run in, per process (default 2: this box's cores). */
+  ENGINE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   RECOGNITION_QUEUE_DEPTH: z.coerce.number().int().min(0).max(10_000).default(16),
   RECOGNITION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   RESULT_TTL_DAYS: z.coerce.number().positive().optional(),

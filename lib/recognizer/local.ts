@@ -62,7 +62,7 @@ function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: Anal
 export async function createLocalRecognizer(config: AppConfig, engineOverride?: FaceEngine): Promise<LocalRecognizer> {
   const threshold = config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD;
   const gallery = createLiveGallery(config.GALLERY_PATH);
-  const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR }), gallery.current()]);
+  const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS }), gallery.current()]);
   return {
     kind: 'local',
     async recognizeCelebrities(image) {
