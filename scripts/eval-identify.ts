@@ -226,7 +226,9 @@ async function main(): Promise<void> {
   const multi = runProtocol(people, cache, 'multi');
   const s = summarize('single', single, threshold);
   const m = summarize('multi', multi, threshold);
-  const calibration = fitLogistic([...single.known, ...single.impostors, ...multi.known, ...multi.impostors]);
+  // Probes without a face have no score: they count as misses above, but cannot inform the fit.
+  const scored = [...single.known, ...single.impostors, ...multi.known, ...multi.impostors].filter((p) => Number.isFinite(p.score));
+  const calibration = fitLogistic(scored);
   console.log(`confidence fit (all probes, both protocols): center ${calibration.center.toFixed(4)}, scale ${calibration.scale.toFixed(4)}`);
   const aliases = probableAliases(multi, threshold);
   console.log(`impostors accepted at ${threshold} (multi) that look like the same person under another spelling: ${aliases.length}`);

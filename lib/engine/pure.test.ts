@@ -157,10 +157,12 @@ describe('faceness', () => {
     expect(notFaceSigns(face)).toBe(0);
     expect(notFaceSigns({ detectorScore: 0.72, embeddingNorm: 1.9, flipCosine: 0.93, mirrorDisagreement: 0.13 })).toBe(3);
   });
-  it('drops an unsure detection with two more signs, keeps a sure one with three', () => {
+  it('drops a doubtful detection with two more signs, an unsure one with all three, never a sure one', () => {
     expect(looksLikeFace(face)).toBe(true);
-    expect(looksLikeFace({ detectorScore: 0.76, embeddingNorm: 1.92, flipCosine: 0.9, mirrorDisagreement: 0.3 })).toBe(false); // an ear
+    expect(looksLikeFace({ detectorScore: 0.72, embeddingNorm: 1.94, flipCosine: 0.931, mirrorDisagreement: 0.13 })).toBe(false); // lettering
     expect(looksLikeFace({ detectorScore: 0.76, embeddingNorm: 2.8, flipCosine: 0.96, mirrorDisagreement: 0.3 })).toBe(true); // one more sign only
+    expect(looksLikeFace({ detectorScore: 0.87, embeddingNorm: 1.97, flipCosine: 0.927, mirrorDisagreement: 0.17 })).toBe(false); // a dog
+    expect(looksLikeFace({ detectorScore: 0.904, embeddingNorm: 2.0, flipCosine: 0.933, mirrorDisagreement: 0.106 })).toBe(true); // LFW 3/4 profile
     expect(looksLikeFace({ detectorScore: 1, embeddingNorm: 2.2, flipCosine: 0.94, mirrorDisagreement: 0.3 })).toBe(true); // sunglasses, sure detector
   });
   it('measures how far the mirror image\'s alignment points disagree, over the eye distance', () => {
