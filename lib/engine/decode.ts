@@ -7,6 +7,10 @@ import { AppError } from '../errors';
 import { limits } from '../limits';
 import type { RgbImage } from './image';
 
+// libvips' operation cache keeps recent images' pixels for reuse; every photo here is new, so it only
+// held ~40 MB of peak RSS (451 → 409 MB in the engine benchmark's process).
+sharp.cache(false);
+
 /**
  * Decodes an encoded image (JPEG, PNG, WebP, GIF, AVIF, TIFF) into upright RGB.
  * @returns uint8 HWC [height, width, 3], RGB, 0..255.

@@ -20,7 +20,7 @@ describe('rewritePrelu', () => {
     const host = inProcessHost({ intraOpThreads: 1 });
     try {
       const before = await host.load(FEATURE);
-      const after = await host.load(FEATURE, bytes);
+      const after = await host.load(FEATURE, { bytes });
       expect(after.inputNames).toEqual(before.inputNames);
       expect(after.outputNames).toEqual(before.outputNames);
       // A smooth face-like pattern in the net's input range (−1..1).

@@ -84,11 +84,13 @@ interface PoolWorker {
   backlog: number;
   pending: Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>;
   alive: boolean;
+  /** Paths of the nets loaded in this worker. */
+  models: Set<string>;
 }
 
 function startWorker(intraOpThreads: number): Promise<PoolWorker> {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { options: sessionOptions(intraOpThreads) } });
-  const entry: PoolWorker = { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true };
+  const entry: PoolWorker = { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set() };
   const fail = (error: Error) => {
     entry.alive = false;
     for (const { reject } of entry.pending.values()) reject(error);
@@ -144,14 +146,14 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
   // Expected run time per model (moving average of the workers' own timings): one 55 ms expression run
   // must not make a 0.4 ms landmark run wait behind it when the other worker is free sooner.
   const expectedMs = new Map<string, number>();
-  const leastBacklog = (): PoolWorker => {
+  const leastBacklog = (path: string): PoolWorker => {
     let best: PoolWorker | undefined;
-    for (const w of pool) if (w.alive && (!best || w.backlog < best.backlog)) best = w;
+    for (const w of pool) if (w.alive && w.models.has(path) && (!best || w.backlog < best.backlog)) best = w;
     if (!best) throw new Error('face engine workers have stopped');
     return best;
   };
   const runOn = async (path: string, feeds: Record<string, FloatTensor>, outputs: readonly string[]): Promise<Record<string, Float32Array>> => {
-    const worker = leastBacklog();
+    const worker = leastBacklog(path);
     const cost = expectedMs.get(path) ?? 1;
     worker.backlog += cost;
     try {
@@ -163,19 +165,22 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
     }
   };
   return {
-    async load(path, bytes) {
+    async load(path, { bytes, pin } = {}) {
+      const holders = pin === undefined ? pool : [pool[pin % pool.length]!];
       // allSettled: every worker must be done with its native create before anyone may close the host.
-      const settled = await Promise.allSettled(pool.map((w) => send(w, bytes ? { type: 'load', path, bytes } : { type: 'load', path })));
+      const settled = await Promise.allSettled(holders.map((w) => send(w, bytes ? { type: 'load', path, bytes } : { type: 'load', path })));
       const rejected = settled.find((r) => r.status === 'rejected');
       if (rejected) throw rejected.reason;
       const first = (settled[0] as PromiseFulfilledResult<Reply>).value;
+      for (const w of holders) w.models.add(path);
       return {
         name: path,
         inputNames: first.inputNames ?? [],
         outputNames: first.outputNames ?? [],
         run: (feeds, outputs) => runOn(path, feeds, outputs),
         async release() {
-          await Promise.all(pool.filter((w) => w.alive).map((w) => send(w, { type: 'release', path })));
+          await Promise.all(holders.filter((w) => w.alive).map((w) => send(w, { type: 'release', path })));
+          for (const w of holders) w.models.delete(path);
         },
       } satisfies LoadedModel;
     },

@@ -23,7 +23,7 @@ export interface PoseModel {
 
 /** Loads fr_pose.onnx from `path`. */
 export async function loadPose(path: string, host: ModelHost): Promise<PoseModel> {
-  const model = await loadModel(path, host);
+  const model = await loadModel(path, host, { pin: 1 }); // one copy, beside the expression net's worker
   assertModelIO(model, ['input'], OUTPUTS);
   return {
     model,
