@@ -5,19 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { createEmbeddingIndex } from '../lib/gallery';
+import { createRng } from './bench/vectors';
 
 const DIMS = 512;
-
-function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function normalize(v: Float32Array): Float32Array {
   let sum = 0;

@@ -57,15 +57,15 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     ? await createWorkerHost({ workers, intraOpThreads: options.intraOpThreads ?? 1 })
     : inProcessHost({ intraOpThreads: options.intraOpThreads ?? 2 });
   // The 0.35 ms landmark net runs in this thread: a worker round trip cost more than the run itself.
-  const local = inProcessHost({ intraOpThreads: 1 });
+  const landmarkHost = workers > 0 ? inProcessHost({ intraOpThreads: 1 }) : host;
   const closeAll = async () => {
-    await Promise.all([host.close(), local.close()]);
+    await Promise.all(landmarkHost === host ? [host.close()] : [host.close(), landmarkHost.close()]);
   };
   const file = (name: string) => path.join(options.modelDir, `fr_${name}.onnx`);
   // allSettled, then rethrow: a failed load must not leave the other sessions' native memory behind.
   const loads = await Promise.allSettled([
     loadDetector(file('detect'), host),
-    loadLandmarker(file('landmark'), workers > 0 ? local : host),
+    loadLandmarker(file('landmark'), landmarkHost),
     loadEmbedder(file('feature'), host),
     loadExpression(file('expression'), host),
     loadPose(file('pose'), host),
