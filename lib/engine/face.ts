@@ -3,7 +3,7 @@
  * L2-normalised embedding.
  */
 import { ARCFACE_TEMPLATE, averageMirrored, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
-import type { Point, RgbImage } from './image';
+import type { Point, RgbImage, ScaledImage } from './image';
 import { EMBEDDER_INPUT, type EmbedderModel } from './nets/embedder';
 import { LANDMARK_INPUT, type LandmarkModel } from './nets/landmarks';
 import type { Detection } from './postprocess';
@@ -45,12 +45,27 @@ function mirrorPlane(t: Float32Array, n: number): Float32Array {
 }
 
 /**
+ * The image to cut a crop of `size` image pixels from: the smallest downscaled copy in which the crop still
+ * spans twice the output, else the image. A 600 px face then reads a 130 px region of a pyramid level
+ * (already area-filtered by libvips) instead of box-reducing 360k pixels in JavaScript (1 → 0.2 ms).
+ */
+function cropSource(img: RgbImage, copies: readonly ScaledImage[], size: number, output: number): ScaledImage {
+  let best: ScaledImage = { image: img, scale: 1 };
+  // Only copies at half size or less: a copy near full size would save nothing and resample twice.
+  for (const copy of copies) if (copy.scale <= 0.5 && copy.scale < best.scale && size * copy.scale >= 2 * output) best = copy;
+  return best;
+}
+
+/**
  * 68 landmarks in image pixels, plus alignment points averaged with those found on the mirrored crop: the
  * net's errors are not mirror-symmetric, so averaging them steadies the alignment (LFW 99.42 → 99.52 %).
+ * @param copies downscaled copies of `img` (the detector's pyramid levels) the crop may be read from.
  */
-export async function predictLandmarks(model: LandmarkModel, img: RgbImage, det: Detection): Promise<FaceLandmarks> {
+export async function predictLandmarks(model: LandmarkModel, img: RgbImage, det: Detection, copies: readonly ScaledImage[] = []): Promise<FaceLandmarks> {
   const crop = landmarkCrop(det, img.width, img.height);
-  const pixels = warpAffine(img, rectMap(crop.x, crop.y, crop.size, crop.size, LANDMARK_INPUT, LANDMARK_INPUT), LANDMARK_INPUT, LANDMARK_INPUT);
+  const { image, scale } = cropSource(img, copies, crop.size, LANDMARK_INPUT);
+  const side = crop.size * scale;
+  const pixels = warpAffine(image, rectMap(crop.x * scale, crop.y * scale, side, side, LANDMARK_INPUT, LANDMARK_INPUT), LANDMARK_INPUT, LANDMARK_INPUT);
   const gray = toGrayPlanar(pixels, LANDMARK_INPUT, LANDMARK_INPUT, 256);
   const mirrored = mirrorPlane(gray, LANDMARK_INPUT); // before predict, which takes ownership of `gray`
   const [out, outMirrored] = await Promise.all([model.predict(gray), model.predict(mirrored)]);

@@ -8,6 +8,13 @@ export interface RgbImage {
   height: number;
 }
 
+/** A downscaled copy of an image (a pyramid level): its pixel (x, y) is image pixel (x / scale, y / scale). */
+export interface ScaledImage {
+  image: RgbImage;
+  /** Pixels of this copy per image pixel, below 1. */
+  scale: number;
+}
+
 /** A point in pixels of some image. */
 export interface Point {
   x: number;

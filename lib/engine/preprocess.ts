@@ -141,18 +141,22 @@ function warpSampled(img: RgbImage, map: Affine, outW: number, outH: number, max
   const stride = width * 3;
   // The inner loop is written out by hand (no per-sample call, locals for the sums): it is the engine's
   // hottest JavaScript, about 200k bilinear samples for one aligned face from a large photo.
+  // Sub-sample offsets within an output pixel, and the interior test as one comparison per axis: inside,
+  // x ≥ 0 so `| 0` is the floor (Math.floor and four comparisons were a third of the loop's time).
+  const offsets = Float64Array.from({ length: k }, (_, s) => (s + 0.5) / k - 0.5);
+  const maxX = width - 1, maxY = height - 1;
   for (let v = 0; v < outH; v++) {
     for (let u = 0; u < outW; u++) {
       let r = 0, g = 0, bl = 0;
       for (let sj = 0; sj < k; sj++) {
-        const vv = v + (sj + 0.5) / k - 0.5;
+        const vv = v + offsets[sj]!;
         for (let si = 0; si < k; si++) {
-          const uu = u + (si + 0.5) / k - 0.5;
+          const uu = u + offsets[si]!;
           const x = a * uu + b * vv + c;
           const y = d * uu + e * vv + f;
-          const x0 = Math.floor(x);
-          const y0 = Math.floor(y);
-          if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+          if (x >= 0 && y >= 0 && x < maxX && y < maxY) {
+            const x0 = x | 0;
+            const y0 = y | 0;
             const fx = x - x0;
             const fy = y - y0;
             const p = y0 * stride + x0 * 3;
