@@ -8,7 +8,7 @@ import { decodeImage } from './decode';
 import { detectFaces } from './detect';
 import { alignFace, embedFace, predictLandmarks } from './face';
 import { looksLikeFace } from './faceness';
-import type { RgbImage } from './image';
+import type { RgbImage, ScaledImage } from './image';
 import type { Detection } from './postprocess';
 import { predictAttributes, type AttributeNets } from './attribute-stage';
 import { toComparedFace } from './rekognition-face';
@@ -84,14 +84,14 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
   const attributeNets: AttributeNets = { expression: value(loads[3]), pose: value(loads[4]), age: value(loads[5]), gender: value(loads[6]) };
 
   /** One face's analysis, or null when the detection does not look like a face (faceness.ts). */
-  async function analyzeFace(img: RgbImage, det: Detection, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace | null> {
+  async function analyzeFace(img: RgbImage, copies: readonly ScaledImage[], det: Detection, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace | null> {
     // Attribute nets need only the box: they start now and run beside the landmark → embedding chain.
     const attributes = opts.embeddingsOnly
       ? null
       : timed(timings, 'attributes', () => predictAttributes(attributeNets, img, det, { emotions: opts.emotions ?? true, demographics: opts.demographics ?? false }));
     // Awaited below; this keeps an early failure from counting as an unhandled rejection meanwhile.
     attributes?.catch(() => undefined);
-    const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det));
+    const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
     const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five));
     const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
     if (!looksLikeFace({ detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement })) return null;
@@ -108,10 +108,25 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const timings: Record<string, number> = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, attributes: 0 };
     const img = await timed(timings, 'decode', () => decodeImage(image));
     const maxFaces = Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces);
+    // Faces run concurrently so the worker threads stay busy. A face the coarsest pyramid level found starts
+    // at once, beside the finer windows; the merge keeps box objects, so its work is reused when it survives.
+    const started = new Map<Detection, Promise<AnalyzedFace | null>>();
+    const analyzeOnce = (det: Detection, copies: readonly ScaledImage[]) => {
+      let face = started.get(det);
+      if (!face) {
+        face = analyzeFace(img, copies, det, opts, timings);
+        started.set(det, face);
+      }
+      return face;
+    };
     // A few spare boxes: the faceness check may drop some of the largest.
-    const dets = await timed(timings, 'detect', () => detectFaces(detector, img, Math.min(maxFaces + 8, limits.maxFaces)));
-    // Faces run concurrently so the worker threads stay busy; results keep the largest-first order.
-    const analyzed = await Promise.all(dets.map((det) => analyzeFace(img, det, opts, timings)));
+    const limit = Math.min(maxFaces + 8, limits.maxFaces);
+    const found = await timed(timings, 'detect', () =>
+      detectFaces(detector, img, limit, { onCoarseLevel: (boxes, coarse) => boxes.forEach((box) => analyzeOnce(box, [coarse])) }),
+    );
+    const analyzed = await Promise.all(found.faces.map((box) => analyzeOnce(box, found.levels)));
+    // Early work on boxes the merge dropped: waited for, so no run outlives the call or fails unhandled.
+    await Promise.allSettled(started.values());
     const faces = analyzed.filter((face): face is AnalyzedFace => face !== null).slice(0, maxFaces);
     return { width: img.width, height: img.height, faces, timings };
   }

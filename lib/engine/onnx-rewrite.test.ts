@@ -1,11 +1,18 @@
-/** The PRelu rewrite on the real embedding net: same outputs, fewer PRelu nodes, other fields intact. */
+/** The load-time graph rewrites on the real nets: the same outputs as the files as shipped. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opTypeCounts, rewritePrelu } from './onnx-rewrite';
+import { decodeImage } from './decode';
+import { anchorCount, decodeAnchorBox, detectorAnchors } from './detector-anchors';
+import { freeDetectorInputSize, opTypeCounts, rewritePrelu } from './onnx-rewrite';
+import { detectorTensor } from './preprocess';
 import { inProcessHost } from './runtime';
 
 const FEATURE = resolve(import.meta.dirname, '../../models/fr_feature.onnx');
+const DETECT = resolve(import.meta.dirname, '../../models/fr_detect.onnx');
+const datasets = process.env.DATASETS_DIR ?? resolve(import.meta.dirname, '../../../shared/datasets');
+/** Exactly 320×240, the size the detector as shipped takes. */
+const OBAMA_SMALL = resolve(datasets, 'raw/face_recognition_ageitgey/examples/obama_small.jpg');
 
 describe('rewritePrelu', () => {
   it('rewrites all 33 PRelu nodes of fr_feature and leaves its output unchanged', async () => {
@@ -42,5 +49,41 @@ describe('rewritePrelu', () => {
     const { bytes, rewritten } = rewritePrelu(landmark);
     expect(rewritten).toBe(0);
     expect(Buffer.from(bytes).equals(Buffer.from(landmark))).toBe(true);
+  });
+});
+
+describe('freeDetectorInputSize', () => {
+  it('gives the shipped detector\'s scores and boxes at 320×240, and runs at other sizes', async () => {
+    const original = new Uint8Array(await readFile(DETECT));
+    const { bytes, locationsFrom } = freeDetectorInputSize(original);
+    expect(locationsFrom).toBe('462');
+    const img = await decodeImage(new Uint8Array(await readFile(OBAMA_SMALL)));
+    expect([img.width, img.height]).toEqual([320, 240]);
+    const host = inProcessHost({ intraOpThreads: 1 });
+    try {
+      const before = await host.load(DETECT);
+      const after = await host.load(DETECT, { bytes });
+      expect(after.outputNames).toEqual(['scores', 'locations']);
+      const feed = (w: number, h: number) => ({ input: { data: detectorTensor(img, 0, 0, w, h), dims: [1, 3, h, w] } });
+      const shipped = await before.run(feed(320, 240), ['scores', 'boxes']);
+      const free = await after.run(feed(320, 240), ['scores', 'locations']);
+      expect(free.scores).toHaveLength(2 * 4420);
+      const anchors = detectorAnchors(320, 240);
+      let maxDiff = 0;
+      for (let i = 0; i < 4420; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(free.scores![2 * i + 1]! - shipped.scores![2 * i + 1]!));
+        const box = decodeAnchorBox(free.locations!, anchors, i);
+        for (let k = 0; k < 4; k++) maxDiff = Math.max(maxDiff, Math.abs(box[k]! - shipped.boxes![4 * i + k]!));
+      }
+      expect(maxDiff).toBeLessThan(1e-5);
+      const best = (scores: Float32Array) => scores.reduce((top, _, i) => (i % 2 === 1 && scores[i]! > top ? scores[i]! : top), 0);
+      expect(best(shipped.scores!)).toBeGreaterThan(0.99); // the photo's face, found
+      // The left 200 px hold the face: at 200×240 the net still finds it, with outputs for that size's anchors.
+      const narrow = await after.run(feed(200, 240), ['scores', 'locations']);
+      expect(narrow.scores).toHaveLength(2 * anchorCount(200, 240));
+      expect(best(narrow.scores!)).toBeGreaterThan(0.99);
+    } finally {
+      await host.close();
+    }
   });
 });

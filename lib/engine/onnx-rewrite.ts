@@ -19,6 +19,31 @@ const onnxSchema = protobuf.Root.fromJSON({
             opType: { type: 'string', id: 4 },
           },
         },
+        ValueInfoProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            type: { type: 'TypeProto', id: 2 },
+          },
+        },
+        TypeProto: {
+          fields: { tensorType: { type: 'TypeTensor', id: 1 } },
+        },
+        TypeTensor: {
+          fields: {
+            elemType: { type: 'int32', id: 1 },
+            shape: { type: 'TensorShapeProto', id: 2 },
+          },
+        },
+        TensorShapeProto: {
+          fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } },
+        },
+        Dimension: {
+          oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
+          fields: {
+            dimValue: { type: 'int64', id: 1 },
+            dimParam: { type: 'string', id: 2 },
+          },
+        },
         TensorProto: {
           fields: {
             dims: { rule: 'repeated', type: 'int64', id: 1 },
@@ -34,11 +59,15 @@ const onnxSchema = protobuf.Root.fromJSON({
 });
 const NodeType = onnxSchema.lookupType('onnx.NodeProto');
 const TensorType = onnxSchema.lookupType('onnx.TensorProto');
+const ValueInfoType = onnxSchema.lookupType('onnx.ValueInfoProto');
 
-/** ModelProto.graph, GraphProto.node and GraphProto.initializer field numbers. */
+/** ModelProto.graph and GraphProto's node, initializer, input, output and value_info field numbers. */
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
 const GRAPH_INITIALIZER = 5;
+const GRAPH_INPUT = 11;
+const GRAPH_OUTPUT = 12;
+const GRAPH_VALUE_INFO = 13;
 const LENGTH_DELIMITED = 2;
 
 interface NodeProto {
@@ -170,4 +199,59 @@ export function opTypeCounts(modelBytes: Uint8Array): Record<string, number> {
     counts[op] = (counts[op] ?? 0) + 1;
   }
   return counts;
+}
+
+/** An encoded float32 ValueInfoProto with `dims` (numbers fixed, strings free). */
+function floatValueInfo(id: number, name: string, dims: ReadonlyArray<number | string>): Uint8Array {
+  const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  const info = { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
+  return lengthDelimited(id, ValueInfoType.encode(ValueInfoType.fromObject(info)).finish());
+}
+
+/**
+ * Lets the detector (fr_detect.onnx) take an input of any height and width. Its convolutions and head
+ * reshapes work at any size, but the graph ends by decoding boxes against anchor constants made for
+ * 320×240. The rewrite cuts that decoding off: the graph outputs the softmaxed `scores` [1, N, 2] and the
+ * raw `locations` [1, N, 4] (centre offsets and log sizes), decoded in JavaScript with anchors made for the
+ * size fed (detector-anchors.ts). A level of the pyramid then runs at its own size instead of being padded
+ * or tiled into 320×240 windows: half the pixels for a portrait, a third fewer for 1920×1080.
+ * @returns the rewritten model bytes, and the name the raw locations had.
+ */
+export function freeDetectorInputSize(modelBytes: Uint8Array): { bytes: Uint8Array; locationsFrom: string } {
+  const modelFields = fieldsOf(modelBytes);
+  const graphField = modelFields.find((f) => f.id === MODEL_GRAPH);
+  if (!graphField?.payload) throw new Error('not an ONNX model: no graph');
+  const graphFields = fieldsOf(graphField.payload);
+  const nodes = graphFields.flatMap((f) => (f.id === GRAPH_NODE && f.payload ? [{ field: f, node: NodeType.decode(f.payload) as unknown as NodeProto }] : []));
+  const softmax = nodes.find(({ node }) => node.opType === 'Softmax' && node.output[0] === 'scores');
+  // The box decoding starts by slicing the concatenated raw locations of the four heads.
+  const firstSlice = nodes.find(({ node }) => node.opType === 'Slice');
+  const locationsFrom = firstSlice?.node.input[0];
+  const producer = nodes.find(({ node }) => node.output.includes(locationsFrom ?? ''));
+  if (!softmax || !locationsFrom || producer?.node.opType !== 'Concat') throw new Error('not the expected detector graph (no scores Softmax or location Concat)');
+  // Keep only what the two outputs need, walking back from them (nodes are in topological order).
+  const needed = new Set(['scores', locationsFrom]);
+  const kept = new Set<Field>();
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const { field, node } = nodes[i]!;
+    if (!node.output.some((o) => needed.has(o))) continue;
+    kept.add(field);
+    for (const input of node.input) needed.add(input);
+  }
+  const identity = lengthDelimited(GRAPH_NODE, NodeType.encode(NodeType.fromObject({ input: [locationsFrom], output: ['locations'], name: 'locations', opType: 'Identity' })).finish());
+  const graphParts: Uint8Array[] = [];
+  for (const f of graphFields) {
+    if (f.id === GRAPH_NODE) {
+      if (kept.has(f)) graphParts.push(f.raw);
+    } else if (f.id === GRAPH_INPUT && f.payload && (ValueInfoType.decode(f.payload) as unknown as { name?: string }).name === 'input') {
+      graphParts.push(floatValueInfo(GRAPH_INPUT, 'input', [1, 3, 'height', 'width']));
+    } else if (f.id === GRAPH_OUTPUT || f.id === GRAPH_VALUE_INFO) {
+      // Outputs are declared anew below; intermediate shapes recorded for 320×240 would no longer hold.
+    } else {
+      graphParts.push(f.raw);
+    }
+  }
+  graphParts.push(identity, floatValueInfo(GRAPH_OUTPUT, 'scores', [1, 'anchors', 2]), floatValueInfo(GRAPH_OUTPUT, 'locations', [1, 'anchors', 4]));
+  const graph = lengthDelimited(MODEL_GRAPH, concat(graphParts));
+  return { bytes: concat(modelFields.map((f) => (f === graphField ? graph : f.raw))), locationsFrom };
 }

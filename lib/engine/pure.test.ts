@@ -6,25 +6,58 @@ import { looksLikeFace, notFaceSigns } from './faceness';
 import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
 import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
+import { anchorCount, decodeAnchorBox, detectorAnchors } from './detector-anchors';
 import { planPyramid } from './pyramid';
 
-const det = (x1: number, y1: number, x2: number, y2: number, score = 0.9, cut = false): Detection => ({ x1, y1, x2, y2, score, cut });
+const det = (x1: number, y1: number, x2: number, y2: number, score = 0.9, cut = false, scale = 1): Detection => ({ x1, y1, x2, y2, score, cut, scale });
+
+describe('detector anchors', () => {
+  it('has 4,420 anchors for 320×240 and counts them for any size', () => {
+    expect(anchorCount(320, 240)).toBe(4420);
+    expect(detectorAnchors(320, 240)).toHaveLength(4420 * 4);
+    // 162×240: 21×30 cells ×3, 11×15 ×2, 6×8 ×2, 3×4 ×3.
+    expect(anchorCount(162, 240)).toBe(21 * 30 * 3 + 11 * 15 * 2 + 6 * 8 * 2 + 3 * 4 * 3);
+    expect(detectorAnchors(162, 240)).toHaveLength(4 * anchorCount(162, 240));
+  });
+  it('places centres a spacing apart in input pixels, whatever the size', () => {
+    const a = detectorAnchors(160, 240);
+    // First head, row 0: cells at 4, 12, … px across, three sizes (10, 16, 24 px) per cell.
+    expect([a[0]! * 160, a[1]! * 240, a[2]! * 160, a[3]! * 240]).toEqual([4, 4, 10, 10].map((v) => expect.closeTo(v, 4)));
+    expect(a[12]! * 160).toBeCloseTo(12);
+    // 20 cells of 3 anchors to a row: anchor 60 starts row 1, at x 4 and y 12.
+    expect(a[4 * 60]! * 160).toBeCloseTo(4);
+    expect(a[4 * 60 + 1]! * 240).toBeCloseTo(12);
+  });
+  it('decodes a zero offset to the anchor box itself and scales sizes by exp(0.2·v)', () => {
+    const anchors = new Float32Array([0.5, 0.5, 0.2, 0.4]);
+    expect(decodeAnchorBox(new Float32Array([0, 0, 0, 0]), anchors, 0).map((v) => +v.toFixed(6))).toEqual([0.4, 0.3, 0.6, 0.7]);
+    const [x1, , x2] = decodeAnchorBox(new Float32Array([1, 0, 5, 0]), anchors, 0);
+    expect((x1 + x2) / 2).toBeCloseTo(0.5 + 0.1 * 0.2); // centre moves 0.1 × offset × anchor width
+    expect(x2 - x1).toBeCloseTo(0.2 * Math.E); // width × exp(0.2 × 5)
+  });
+});
 
 describe('box decoding', () => {
+  // One anchor per box; a zero offset decodes to the anchor itself.
+  const anchorBoxes = (boxes: number[][]) => new Float32Array(boxes.flatMap(([x1, y1, x2, y2]) => [(x1! + x2!) / 2, (y1! + y2!) / 2, x2! - x1!, y2! - y1!]));
   it('maps window ratios to image pixels and drops low scores', () => {
     const scores = new Float32Array([0.1, 0.9, 0.8, 0.2]);
-    const boxes = new Float32Array([0.25, 0.5, 0.5, 1.0, 0, 0, 0.1, 0.1]);
+    const anchors = anchorBoxes([[0.25, 0.5, 0.5, 1.0], [0, 0, 0.1, 0.1]]);
     const win = { x0: 80, y0: 0, scale: 0.5, width: 320, height: 240, levelWidth: 640, levelHeight: 240 };
-    const out = decodeDetections(scores, boxes, win, 0.5);
+    const out = decodeDetections(scores, new Float32Array(8), anchors, win, 0.5);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ x1: (80 + 80) / 0.5, y1: 240, x2: (160 + 80) / 0.5, y2: 480, cut: false });
+    expect(out[0]!.x1).toBeCloseTo((80 + 80) / 0.5);
+    expect(out[0]!.y1).toBeCloseTo(240);
+    expect(out[0]!.x2).toBeCloseTo((160 + 80) / 0.5);
+    expect(out[0]!.y2).toBeCloseTo(480);
+    expect(out[0]).toMatchObject({ cut: false, scale: 0.5 });
     expect(out[0]!.score).toBeCloseTo(0.9);
   });
   it('flags boxes touching an inner tile edge as cut, not those at the image edge', () => {
     const scores = new Float32Array([0, 1, 0, 1]);
-    const boxes = new Float32Array([0.9, 0.1, 1.0, 0.3, 0.0, 0.1, 0.1, 0.3]);
+    const anchors = anchorBoxes([[0.9, 0.1, 1.0, 0.3], [0.0, 0.1, 0.1, 0.3]]);
     const win = { x0: 0, y0: 0, scale: 1, width: 320, height: 240, levelWidth: 600, levelHeight: 240 };
-    const [right, left] = decodeDetections(scores, boxes, win, 0.5);
+    const [right, left] = decodeDetections(scores, new Float32Array(8), anchors, win, 0.5);
     expect(right!.cut).toBe(true);
     expect(left!.cut).toBe(false);
   });
@@ -50,17 +83,35 @@ describe('NMS and tile merging', () => {
 });
 
 describe('pyramid', () => {
-  it('uses one window for a small image and tiles a large one down to small faces', () => {
-    expect(planPyramid(250, 250)).toHaveLength(1);
+  it('runs a small image whole and tiles a large one down to small faces', () => {
+    const small = planPyramid(250, 250);
+    expect(small).toHaveLength(1);
+    // Level 0 runs at its own size (the detector takes any): 240×240, not padded to 320×240.
+    expect(small[0]).toMatchObject({ width: 240, height: 240, windowWidth: 240, windowHeight: 240, tiles: [{ x0: 0, y0: 0 }] });
     expect(planPyramid(640, 800)).toHaveLength(1);
-    expect(planPyramid(910, 1137)).toHaveLength(2);
+    const portrait = planPyramid(910, 1137);
+    expect(portrait).toHaveLength(2);
+    // 303×379 fits in one 480×360 window across, needs two down.
+    expect(portrait[1]).toMatchObject({ windowWidth: 303, tiles: [{ x0: 0 }, { x0: 0 }] });
     const levels = planPyramid(1920, 1080);
-    expect(levels[0]!.tiles).toHaveLength(1);
+    expect(levels[0]).toMatchObject({ width: 320, height: 180, tiles: [{ x0: 0, y0: 0 }] });
     const finest = levels.at(-1)!;
     expect(finest.scale * 36).toBeGreaterThanOrEqual(12);
+    expect(finest.windowWidth).toBeLessThanOrEqual(480);
+    expect(finest.windowHeight).toBeLessThanOrEqual(360);
     const lastTile = finest.tiles.at(-1)!;
-    expect(lastTile.x0 + 320).toBe(finest.width);
-    expect(lastTile.y0 + 240).toBe(finest.height);
+    expect(lastTile.x0 + finest.windowWidth).toBe(finest.width);
+    expect(lastTile.y0 + finest.windowHeight).toBe(finest.height);
+  });
+  it('overlaps neighbouring windows by at least 96 px, so a face that size lies whole in one', () => {
+    for (const [w, h] of [[1920, 1080], [4000, 3000], [1080, 1920]] as const) {
+      for (const level of planPyramid(w, h).slice(1)) {
+        const xs = [...new Set(level.tiles.map((t) => t.x0))];
+        for (let i = 1; i < xs.length; i++) expect(xs[i - 1]! + level.windowWidth - xs[i]!).toBeGreaterThanOrEqual(96);
+        const ys = [...new Set(level.tiles.map((t) => t.y0))];
+        for (let i = 1; i < ys.length; i++) expect(ys[i - 1]! + level.windowHeight - ys[i]!).toBeGreaterThanOrEqual(96);
+      }
+    }
   });
 });
 
