@@ -92,7 +92,7 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     // Awaited below; this keeps an early failure from counting as an unhandled rejection meanwhile.
     attributes?.catch(() => undefined);
     const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
-    const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five));
+    const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five, copies));
     const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
     if (!looksLikeFace({ detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement })) return null;
     const face: AnalyzedFace = { face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };

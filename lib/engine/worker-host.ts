@@ -89,7 +89,13 @@ interface PoolWorker {
 }
 
 function startWorker(intraOpThreads: number): Promise<PoolWorker> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { options: sessionOptions(intraOpThreads) } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { options: sessionOptions(intraOpThreads) },
+    // The feeds a worker receives (up to 2 MB a detector window) die young, but a default-sized young
+    // generation let tens of MB of them wait for a scavenge: 2 MB keeps the engine's peak RSS ~40 MB lower.
+    resourceLimits: { maxYoungGenerationSizeMb: 2 },
+  });
   const entry: PoolWorker = { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set() };
   const fail = (error: Error) => {
     entry.alive = false;
