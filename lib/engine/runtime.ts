@@ -4,7 +4,8 @@
  * requested outputs by name. Two hosts: sessions in this thread (here, the only importer of
  * onnxruntime-node on the main thread) and a pool of worker threads (worker-host.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 
 /** A float32 tensor as plain data: `data.length` is the product of `dims`. */
@@ -31,6 +32,8 @@ export interface LoadedModel {
 export interface LoadOptions {
   /** A rewritten graph to load instead of the file (still named after `path`). */
   bytes?: Uint8Array;
+  /** A rewritten graph's file to load instead of `path` (still named after `path`). */
+  file?: string;
   /**
    * Worker host only: load the net in this one worker (index modulo the pool size) instead of all of them.
    * For the big attribute nets, whose second copy would cost memory (75 MB) for little speed.
@@ -91,9 +94,9 @@ export async function runSession(
 export function inProcessHost(settings: { intraOpThreads: number }): ModelHost {
   const loaded = new Set<LoadedModel>();
   return {
-    async load(path, { bytes } = {}) {
+    async load(path, { bytes, file } = {}) {
       const options = sessionOptions(settings.intraOpThreads);
-      const session = await (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(path, options));
+      const session = await (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(file ?? path, options));
       const model: LoadedModel = {
         name: path,
         inputNames: session.inputNames,
@@ -114,7 +117,35 @@ export function inProcessHost(settings: { intraOpThreads: number }): ModelHost {
 }
 
 /** An exact rewrite of a model's graph applied at load time (see onnx-rewrite.ts). */
-export type GraphRewrite = (bytes: Uint8Array) => Uint8Array;
+export interface GraphRewrite {
+  /** Names the rewrite in the derived file's name: change it whenever the rewrite's output changes. */
+  id: string;
+  apply(bytes: Uint8Array): Uint8Array;
+}
+
+/**
+ * The rewritten model as a file in `.derived/` beside the original, written by the first process that
+ * needs it (atomically: temporary file, then rename) and read by every later one. A serving process then
+ * never holds the rewrite's buffers (several copies of the model: ~25 MB of RSS left behind for the
+ * embedding net), and worker threads read the file themselves instead of receiving copies. The name holds
+ * the original's size and mtime, so a changed model gets a new file. When the folder cannot be written
+ * (read-only models), the rewritten bytes are loaded from memory instead.
+ */
+async function rewritten(path: string, rewrite: GraphRewrite): Promise<{ file: string } | { bytes: Uint8Array }> {
+  const original = await stat(path);
+  const file = join(dirname(path), '.derived', `${basename(path, '.onnx')}.${rewrite.id}.${original.size}-${Math.trunc(original.mtimeMs)}.onnx`);
+  if (await stat(file).then((s) => s.isFile(), () => false)) return { file };
+  const bytes = rewrite.apply(new Uint8Array(await readFile(path)));
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.${Date.now()}.partial`;
+    await writeFile(partial, bytes);
+    await rename(partial, file);
+    return { file };
+  } catch {
+    return { bytes };
+  }
+}
 
 /**
  * Loads an ONNX model once per engine, through `rewrite` when given. Rejects with a message naming the
@@ -123,8 +154,8 @@ export type GraphRewrite = (bytes: Uint8Array) => Uint8Array;
 export async function loadModel(path: string, host: ModelHost, options: { rewrite?: GraphRewrite; pin?: number } = {}): Promise<LoadedModel> {
   const { rewrite, pin } = options;
   try {
-    const bytes = rewrite ? rewrite(new Uint8Array(await readFile(path))) : undefined;
-    return await host.load(path, { ...(bytes ? { bytes } : {}), ...(pin !== undefined ? { pin } : {}) });
+    const source = rewrite ? await rewritten(path, rewrite) : {};
+    return await host.load(path, { ...source, ...(pin !== undefined ? { pin } : {}) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Could not load face model ${path}: ${reason}. Run \`npm run setup:models\`.`, { cause: error });

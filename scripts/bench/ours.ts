@@ -52,9 +52,15 @@ async function endToEnd(engine: FaceEngine, match: Matcher, photo: BenchPhoto, o
 /** What the issue's decode → match figures time: the recognition pipeline, no attribute nets. */
 const DECODE_TO_MATCH: AnalyzeOptions = { embeddingsOnly: true };
 
+/**
+ * Stage samples. decode → match runs in a pass of its own, round-robin over the photos (a steady stream of
+ * recognitions, caches warm with the recognition nets); the full analyses follow in a second pass. That
+ * pass also times decode → match right after each full analysis, when the 28 MB expression net has just
+ * pushed the recognition nets out of the caches: reported beside the target figure, not as it.
+ */
 async function measureStages(engine: FaceEngine, match: Matcher, photos: BenchPhoto[], iterations: number, progress: Progress, out: OursResult): Promise<void> {
   const stages = new SampleSet();
-  const total = iterations * photos.length;
+  const total = 2 * iterations * photos.length;
   let done = 0;
   for (let i = 0; i < iterations; i++) {
     for (const photo of photos) {
@@ -62,13 +68,19 @@ async function measureStages(engine: FaceEngine, match: Matcher, photos: BenchPh
       for (const [stage, ms] of Object.entries(r.timings)) if (stage !== 'attributes') stages.add(`${photo.kind}:${stage}`, ms);
       stages.add(`${photo.kind}:total`, r.total);
       out.faces[photo.name] = r.faces;
+      progress('ours: decode → match', ++done, total);
+    }
+  }
+  for (let i = 0; i < iterations; i++) {
+    for (const photo of photos) {
       // What the app's recognizer runs: the same plus Pose, Quality, Emotions and Smile (attribute nets run
       // beside the embedding), and the same without the costliest attribute net, the expression net.
       const full = await endToEnd(engine, match, photo);
       stages.add(`${photo.kind}:attributes`, full.timings.attributes ?? Number.NaN);
       stages.add(`${photo.kind}:total_full`, full.total);
+      stages.add(`${photo.kind}:total_after_full`, (await endToEnd(engine, match, photo, DECODE_TO_MATCH)).total);
       stages.add(`${photo.kind}:total_no_emotions`, (await endToEnd(engine, match, photo, { emotions: false })).total);
-      progress('ours: end to end', ++done, total);
+      progress('ours: full faces', ++done, total);
     }
   }
   out.stages = stages.toJSON();

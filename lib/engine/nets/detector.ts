@@ -23,7 +23,7 @@ export interface DetectorModel {
 
 /** Loads fr_detect.onnx from `path`. */
 export async function loadDetector(path: string, host: ModelHost): Promise<DetectorModel> {
-  const model = await loadModel(path, host, { rewrite: (bytes) => freeDetectorInputSize(bytes).bytes });
+  const model = await loadModel(path, host, { rewrite: { id: 'free-size-1', apply: (bytes) => freeDetectorInputSize(bytes).bytes } });
   assertModelIO(model, ['input'], ['scores', 'locations']);
   return {
     model,

@@ -17,5 +17,5 @@ export type EmbedderModel = SingleTensorModel;
 /** Loads fr_feature.onnx from `path`. */
 export function loadEmbedder(path: string, host: ModelHost): Promise<EmbedderModel> {
   // PRelu → Relu(x)·(1 − slope) + slope·x: same output, the net runs in about 60 % of the time (onnx-rewrite.ts).
-  return loadSingleTensorModel(path, host, [1, 3, EMBEDDER_INPUT, EMBEDDER_INPUT], { rewrite: (bytes) => rewritePrelu(bytes).bytes });
+  return loadSingleTensorModel(path, host, [1, 3, EMBEDDER_INPUT, EMBEDDER_INPUT], { rewrite: { id: 'prelu-1', apply: (bytes) => rewritePrelu(bytes).bytes } });
 }
