@@ -41,7 +41,7 @@ describe('engine on real photos', () => {
     expect(first!.face.Smile?.Value).toBe(true);
   });
 
-  it.fails('finds no faces in dogs.jpg (known limitation: two of the three dog faces pass the faceness check)', async () => {
+  it.fails('finds no faces in dogs.jpg (known limitation: three of its four dog faces pass the faceness check)', async () => {
     const result = await engine.analyze(await readFile(raw('dlib_examples/examples/faces/dogs.jpg')));
     expect(result.faces).toHaveLength(0);
   });
