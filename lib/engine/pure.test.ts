@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ARCFACE_TEMPLATE, applySimilarity, averageMirrored, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
 import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
-import { mirrorDisagreement } from './face';
+import { mirrorDisagreement, samplingSource } from './face';
 import { looksLikeFace, notFaceSigns } from './faceness';
 import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
@@ -75,6 +75,14 @@ describe('NMS and tile merging', () => {
   it('drops a cut box covered by a whole one and sorts largest first', () => {
     const merged = mergeTileDetections([det(100, 100, 110, 120, 0.99, true), det(90, 100, 130, 140, 0.9), det(0, 0, 10, 10, 0.8)], 0.4, 64);
     expect(merged.map((d) => d.x1)).toEqual([90, 0]);
+  });
+  it('keeps the coarser level\'s box when two boxes of a face score within 1/100, else the better one', () => {
+    const coarse = det(0, 0, 100, 100, 0.9991, false, 0.25);
+    const fine = det(2, 0, 102, 100, 0.9999, false, 0.5);
+    expect(nms([fine, coarse], 0.4)).toEqual([coarse]);
+    const surer = det(2, 0, 102, 100, 0.95, false, 0.5);
+    const doubtful = det(0, 0, 100, 100, 0.9, false, 0.25);
+    expect(nms([doubtful, surer], 0.4)).toEqual([surer]);
   });
   it('caps the number of faces', () => {
     const many = Array.from({ length: 5 }, (_, i) => det(i * 20, 0, i * 20 + 10 + i, 10));
@@ -223,5 +231,43 @@ describe('faceness', () => {
     expect(mirrorDisagreement(five, swapped)).toBeCloseTo(0);
     const shifted = swapped.map((p) => ({ x: p.x + 2, y: p.y }));
     expect(mirrorDisagreement(five, shifted)).toBeCloseTo(2 / 20);
+  });
+});
+
+describe('sampling from a downscaled copy', () => {
+  // A smooth gradient, and its 1/4 copy made as libvips shrinks: 4×4 block means.
+  const size = 240;
+  const gradient = { width: size, height: size, data: new Uint8Array(size * size * 3) };
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) gradient.data.set([x, y, 100], (y * size + x) * 3);
+  const quarter = { width: size / 4, height: size / 4, data: new Uint8Array((size / 4) ** 2 * 3) };
+  for (let y = 0; y < size / 4; y++) {
+    for (let x = 0; x < size / 4; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) sum += gradient.data[((4 * y + j) * size + 4 * x + i) * 3 + c]!;
+        quarter.data[(y * (size / 4) + x) * 3 + c] = Math.round(sum / 16);
+      }
+    }
+  }
+  const copies = [{ image: quarter, scale: 0.25 }];
+
+  it('reads a big region from the copy, with the same pixels as from the image', () => {
+    const map = rectMap(8, 8, 224, 224, 28, 28); // 8 image pixels per output pixel: 2 of the copy's
+    const source = samplingSource(gradient, copies, map);
+    expect(source.image).toBe(quarter);
+    const fromImage = warpAffine(gradient, map, 28, 28);
+    const fromCopy = warpAffine(source.image, source.map, 28, 28);
+    // Away from the copy's edge (where its border pixels repeat), the same values up to uint8 rounding; a
+    // corner-aligned map would be 1.5 image pixels (1.5 levels here) off.
+    let maxDiff = 0;
+    for (let v = 1; v < 27; v++) for (let u = 1; u < 27; u++) for (let c = 0; c < 2; c++) maxDiff = Math.max(maxDiff, Math.abs(fromImage[(v * 28 + u) * 3 + c]! - fromCopy[(v * 28 + u) * 3 + c]!));
+    expect(maxDiff).toBeLessThanOrEqual(1);
+    expect(Math.abs(fromCopy[(14 * 28 + 14) * 3]! - (8 + 14.5 * 8 - 0.5))).toBeLessThanOrEqual(1); // the middle's red: its x
+  });
+  it('keeps the image when no copy would leave 2 of its pixels to an output pixel', () => {
+    const map = rectMap(8, 8, 112, 112, 28, 28); // 4 image pixels per output pixel: 1 of the copy's
+    const source = samplingSource(gradient, copies, map);
+    expect(source.image).toBe(gradient);
+    expect(source.map).toEqual(map);
   });
 });
