@@ -38,9 +38,9 @@ export const apps = [
       NEXT_TELEMETRY_DISABLED: '1',
       // glibc gives every thread (face-net workers, libuv, libvips) its own malloc arena; two keep the
       // resident set lower with no speed cost measured. Blocks of 2 MB and more (decoded photos, detector
-      // windows, the attribute nets' activations) are mmapped and returned on free instead of kept in an
-      // arena: ~26 MB less peak than at 4 MB with no speed cost measured; at 1 MB and below the page
-      // faults cost 4-6 ms a photo.
+      // windows, ONNX Runtime's per-run activations) are mmapped and returned on free instead of kept in
+      // an arena: ~40 MB less peak per worker, for ~4 ms more per photo in page faults (measured in
+      // alternating runs; 4 MB: ~20 MB for ~1.5 ms). MALLOC_MMAP_THRESHOLD_=33554432 favours speed instead.
       MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '2097152',
     },
