@@ -83,20 +83,25 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
   const embedder = value(loads[2]);
   const attributeNets: AttributeNets = { expression: value(loads[3]), pose: value(loads[4]), age: value(loads[5]), gender: value(loads[6]) };
 
-  /** One face's analysis, or null when the detection does not look like a face (faceness.ts). */
-  async function analyzeFace(img: RgbImage, copies: readonly ScaledImage[], det: Detection, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace | null> {
-    // Attribute nets need only the box: they start now and run beside the landmark → embedding chain.
+  /** A box's recognition chain (landmarks → align → embedding), or null when it does not look like a face (faceness.ts). */
+  async function recognizeFace(img: RgbImage, copies: readonly ScaledImage[], det: Detection, timings: Record<string, number>): Promise<AnalyzedFace | null> {
+    const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
+    const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five, copies));
+    const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
+    if (!looksLikeFace({ detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement })) return null;
+    return { face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
+  }
+
+  /** A kept box's full analysis: its recognition (perhaps started early) with the attribute nets beside it. */
+  async function analyzeFace(img: RgbImage, det: Detection, recognition: Promise<AnalyzedFace | null>, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace | null> {
+    // Attribute nets need only the box: they run beside the landmark → embedding chain.
     const attributes = opts.embeddingsOnly
       ? null
       : timed(timings, 'attributes', () => predictAttributes(attributeNets, img, det, { emotions: opts.emotions ?? true, demographics: opts.demographics ?? false }));
     // Awaited below; this keeps an early failure from counting as an unhandled rejection meanwhile.
     attributes?.catch(() => undefined);
-    const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
-    const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five, copies));
-    const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
-    if (!looksLikeFace({ detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement })) return null;
-    const face: AnalyzedFace = { face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
-    if (!attributes) return face;
+    const face = await recognition;
+    if (!face || !attributes) return face;
     const attrs = await attributes;
     Object.assign(face.face, attrs.face);
     if (attrs.age !== undefined) face.age = attrs.age;
@@ -109,24 +114,26 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const img = await timed(timings, 'decode', () => decodeImage(image));
     const maxFaces = Math.min(opts.maxFaces ?? limits.maxFaces, limits.maxFaces);
     // Faces run concurrently so the worker threads stay busy. A face the coarsest pyramid level found starts
-    // at once, beside the finer windows; the merge keeps box objects, so its work is reused when it survives.
-    const started = new Map<Detection, Promise<AnalyzedFace | null>>();
-    const analyzeOnce = (det: Detection, copies: readonly ScaledImage[]) => {
-      let face = started.get(det);
-      if (!face) {
-        face = analyzeFace(img, copies, det, opts, timings);
-        started.set(det, face);
+    // its recognition at once, beside the finer windows; the merge keeps box objects, so that work is reused
+    // when the box survives. Attribute nets (the 55 ms expression net) wait for the merge, so a box it
+    // drops costs no more than its recognition.
+    const recognitions = new Map<Detection, Promise<AnalyzedFace | null>>();
+    const recognizeOnce = (det: Detection, copies: readonly ScaledImage[]) => {
+      let recognition = recognitions.get(det);
+      if (!recognition) {
+        recognition = recognizeFace(img, copies, det, timings);
+        recognitions.set(det, recognition);
       }
-      return face;
+      return recognition;
     };
     // A few spare boxes: the faceness check may drop some of the largest.
     const limit = Math.min(maxFaces + 8, limits.maxFaces);
     const found = await timed(timings, 'detect', () =>
-      detectFaces(detector, img, limit, { onCoarseLevel: (boxes, coarse) => boxes.forEach((box) => analyzeOnce(box, [coarse])) }),
+      detectFaces(detector, img, limit, { onCoarseLevel: (boxes, coarse) => boxes.forEach((box) => recognizeOnce(box, [coarse])) }),
     );
-    const analyzed = await Promise.all(found.faces.map((box) => analyzeOnce(box, found.levels)));
+    const analyzed = await Promise.all(found.faces.map((box) => analyzeFace(img, box, recognizeOnce(box, found.levels), opts, timings)));
     // Early work on boxes the merge dropped: waited for, so no run outlives the call or fails unhandled.
-    await Promise.allSettled(started.values());
+    await Promise.allSettled(recognitions.values());
     const faces = analyzed.filter((face): face is AnalyzedFace => face !== null).slice(0, maxFaces);
     return { width: img.width, height: img.height, faces, timings };
   }

@@ -4,7 +4,7 @@
  * requested outputs by name. Two hosts: sessions in this thread (here, the only importer of
  * onnxruntime-node on the main thread) and a pool of worker threads (worker-host.ts).
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 
@@ -136,13 +136,14 @@ async function rewritten(path: string, rewrite: GraphRewrite): Promise<{ file: s
   const file = join(dirname(path), '.derived', `${basename(path, '.onnx')}.${rewrite.id}.${original.size}-${Math.trunc(original.mtimeMs)}.onnx`);
   if (await stat(file).then((s) => s.isFile(), () => false)) return { file };
   const bytes = rewrite.apply(new Uint8Array(await readFile(path)));
+  const partial = `${file}.${process.pid}.${Date.now()}.partial`;
   try {
     await mkdir(dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.${Date.now()}.partial`;
     await writeFile(partial, bytes);
     await rename(partial, file);
     return { file };
   } catch {
+    await rm(partial, { force: true }).catch(() => undefined); // a disk that filled up mid-write
     return { bytes };
   }
 }
