@@ -17,7 +17,7 @@ export const apps = [
     // A Node file, not `npm start`: pm2 then signals the server itself, and cluster mode works.
     script: 'scripts/start-standalone.mjs',
     // A small young generation: photos' pixel buffers die young, and a 16 MB semi-space let them pile up
-    // (with the settings below, the engine's peak RSS in bench:engine fell from ~430 to ~360 MB).
+    // (~15 MB less peak RSS, no speed cost measured; docs/engine.md "Memory").
     node_args: ['--max-semi-space-size=2'],
     // Cluster mode: workers share the port through the pm2 primary, so `pm2 reload` replaces them one at a
     // time while the others keep serving. Two workers on the 2-core target: recognition is CPU-bound
