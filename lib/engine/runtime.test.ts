@@ -1,12 +1,18 @@
-/** loadModel's rewritten-graph files (models/.derived): written once, reused, refreshed, optional. */
-import { copyFile, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+/** loadModel's files in models/.derived (rewritten graphs, ORT's optimized graphs): written once, reused, refreshed, optional. */
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freeDetectorInputSize } from './onnx-rewrite';
-import { inProcessHost, loadModel, type GraphRewrite } from './runtime';
+import * as ort from 'onnxruntime-node';
+import { optimizationKey } from './optimized-model';
+import { inProcessHost, loadModel, runModel, sessionOptions, type GraphRewrite } from './runtime';
 
-const DETECT = resolve(import.meta.dirname, '../../models/fr_detect.onnx');
+const MODELS = resolve(import.meta.dirname, '../../models');
+const DETECT = join(MODELS, 'fr_detect.onnx');
+const LANDMARK = join(MODELS, 'fr_landmark.onnx');
+/** Rewritten graphs are named <net>.<rewrite id>.<size>-<mtime>.onnx; optimized ones end in .<ORT version>-<CPU hash>.onnx. */
+const isOptimized = (name: string) => name.endsWith(`.${optimizationKey()}.onnx`);
 
 /** The detector's free-size rewrite, counting how often it actually runs. */
 function countingRewrite(): GraphRewrite & { runs: number } {
@@ -26,8 +32,12 @@ async function modelDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cf-derived-'));
   dirs.push(dir);
   await copyFile(DETECT, join(dir, 'fr_detect.onnx'));
+  await copyFile(LANDMARK, join(dir, 'fr_landmark.onnx'));
   return dir;
 }
+
+/** A fixed 64×64 grey input for the landmark net. */
+const landmarkInput = () => Float32Array.from({ length: 64 * 64 }, (_, i) => ((i * 37) % 256) / 256);
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -41,7 +51,7 @@ describe('rewritten graphs kept as files', () => {
     try {
       const first = await loadModel(model, host, { rewrite });
       expect(first.outputNames).toEqual(['scores', 'locations']);
-      const derived = await readdir(join(dir, '.derived'));
+      const derived = (await readdir(join(dir, '.derived'))).filter((name) => !isOptimized(name));
       expect(derived).toHaveLength(1);
       expect(derived[0]).toMatch(/^fr_detect\.free-size-test\.\d+-\d+\.onnx$/);
       const second = await loadModel(model, host, { rewrite });
@@ -50,7 +60,7 @@ describe('rewritten graphs kept as files', () => {
       await utimes(model, new Date(), new Date(Date.now() + 60_000)); // a new model file
       await loadModel(model, host, { rewrite });
       expect(rewrite.runs).toBe(2);
-      expect(await readdir(join(dir, '.derived'))).toHaveLength(2);
+      expect((await readdir(join(dir, '.derived'))).filter((name) => !isOptimized(name))).toHaveLength(2);
     } finally {
       await host.close();
     }
@@ -65,6 +75,60 @@ describe('rewritten graphs kept as files', () => {
       const model = await loadModel(join(dir, 'fr_detect.onnx'), host, { rewrite });
       expect(model.outputNames).toEqual(['scores', 'locations']);
       expect(rewrite.runs).toBe(1);
+    } finally {
+      await host.close();
+    }
+  });
+});
+
+describe("ORT's optimized graphs kept as files", () => {
+  it('saves the optimized graph once, and the net loaded from it answers exactly as one optimized at load', async () => {
+    const dir = await modelDir();
+    const model = join(dir, 'fr_landmark.onnx');
+    const host = inProcessHost({ intraOpThreads: 1 });
+    const reference = await ort.InferenceSession.create(LANDMARK, sessionOptions(1));
+    try {
+      const loaded = await loadModel(model, host);
+      const saved = (await readdir(join(dir, '.derived'))).filter(isOptimized);
+      expect(saved).toEqual([expect.stringMatching(/^fr_landmark\.\d+-\d+\.ort[\d.]+-[0-9a-f]{10}\.onnx$/)]);
+      const savedAt = (await stat(join(dir, '.derived', saved[0]!))).mtimeMs;
+      const out = (await runModel(loaded, { input: { data: landmarkInput(), dims: [1, 1, 64, 64] } }, ['output'])).output;
+      const expected = (await reference.run({ input: new ort.Tensor('float32', landmarkInput(), [1, 1, 64, 64]) })).output!.data as Float32Array;
+      expect(out).toHaveLength(136);
+      expect(Array.from(out)).toEqual(Array.from(expected));
+      await loadModel(model, host);
+      expect((await stat(join(dir, '.derived', saved[0]!))).mtimeMs).toBe(savedAt); // reused, not written again
+    } finally {
+      await reference.release();
+      await host.close();
+    }
+  });
+
+  it('drops a damaged optimized graph, still loads the net, and saves a good graph again', async () => {
+    const dir = await modelDir();
+    const model = join(dir, 'fr_landmark.onnx');
+    const host = inProcessHost({ intraOpThreads: 1 });
+    try {
+      await loadModel(model, host);
+      const saved = join(dir, '.derived', (await readdir(join(dir, '.derived'))).find(isOptimized)!);
+      await writeFile(saved, 'not an onnx model');
+      const loaded = await loadModel(model, host);
+      const out = (await runModel(loaded, { input: { data: landmarkInput(), dims: [1, 1, 64, 64] } }, ['output'])).output;
+      expect(out.every(Number.isFinite)).toBe(true);
+      await loadModel(model, host);
+      expect((await readFile(saved)).length).toBeGreaterThan(1_000_000);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('optimizes at load when the folder cannot hold .derived', async () => {
+    const dir = await modelDir();
+    await writeFile(join(dir, '.derived'), 'not a folder');
+    const host = inProcessHost({ intraOpThreads: 1 });
+    try {
+      const loaded = await loadModel(join(dir, 'fr_landmark.onnx'), host);
+      expect((await runModel(loaded, { input: { data: landmarkInput(), dims: [1, 1, 64, 64] } }, ['output'])).output).toHaveLength(136);
     } finally {
       await host.close();
     }

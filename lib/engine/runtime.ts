@@ -7,6 +7,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { optimizedModelFile } from './optimized-model';
 
 /** A float32 tensor as plain data: `data.length` is the product of `dims`. */
 export interface FloatTensor {
@@ -34,6 +35,8 @@ export interface LoadOptions {
   bytes?: Uint8Array;
   /** A rewritten graph's file to load instead of `path` (still named after `path`). */
   file?: string;
+  /** `file` is ORT's saved optimized graph (optimized-model.ts): load it with graph optimizations off. */
+  preOptimized?: boolean;
   /**
    * Worker host only: load the net in this one worker (index modulo the pool size) instead of all of them.
    * For the big attribute nets, whose second copy would cost memory (75 MB) for little speed.
@@ -64,6 +67,10 @@ export function sessionOptions(intraOpThreads: number): ort.InferenceSession.Ses
     // An arena per session keeps every session's largest activations allocated at once: 50 MB of peak
     // RSS over 14 sessions here, for no measurable speed.
     enableCpuMemArena: false,
+    // Without a memory pattern each activation is its own allocation, well under the malloc mmap threshold
+    // (package.json start), so glibc reuses heap memory for it; a pattern's single 3-6 MB block per run was
+    // mmapped and page-faulted afresh every run (4,000 faults and ~9 ms of CPU a photo, docs/engine.md).
+    enableMemPattern: false,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }
@@ -94,8 +101,8 @@ export async function runSession(
 export function inProcessHost(settings: { intraOpThreads: number }): ModelHost {
   const loaded = new Set<LoadedModel>();
   return {
-    async load(path, { bytes, file } = {}) {
-      const options = sessionOptions(settings.intraOpThreads);
+    async load(path, { bytes, file, preOptimized } = {}) {
+      const options = { ...sessionOptions(settings.intraOpThreads), ...(preOptimized ? { graphOptimizationLevel: 'disabled' as const } : {}) };
       const session = await (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(file ?? path, options));
       const model: LoadedModel = {
         name: path,
@@ -149,14 +156,26 @@ async function rewritten(path: string, rewrite: GraphRewrite): Promise<{ file: s
 }
 
 /**
- * Loads an ONNX model once per engine, through `rewrite` when given. Rejects with a message naming the
- * file when it is missing or invalid.
+ * Loads an ONNX model once per engine, through `rewrite` when given, from ORT's saved optimized graph when
+ * one can be kept (optimized-model.ts). Rejects with a message naming the file when it is missing or invalid.
  */
 export async function loadModel(path: string, host: ModelHost, options: { rewrite?: GraphRewrite; pin?: number } = {}): Promise<LoadedModel> {
   const { rewrite, pin } = options;
+  const pinned = pin !== undefined ? { pin } : {};
   try {
-    const source = rewrite ? await rewritten(path, rewrite) : {};
-    return await host.load(path, { ...source, ...(pin !== undefined ? { pin } : {}) });
+    const source = rewrite ? await rewritten(path, rewrite) : { file: path };
+    if ('file' in source) {
+      const optimized = await optimizedModelFile(source.file, join(dirname(path), '.derived'), sessionOptions(1));
+      if (optimized) {
+        try {
+          return await host.load(path, { file: optimized, preOptimized: true, ...pinned });
+        } catch {
+          // A damaged saved graph: drop it (the next start writes it again) and optimize at load this time.
+          await rm(optimized, { force: true }).catch(() => undefined);
+        }
+      }
+    }
+    return await host.load(path, { ...source, ...pinned });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Could not load face model ${path}: ${reason}. Run \`npm run setup:models\`.`, { cause: error });

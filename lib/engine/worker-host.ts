@@ -20,7 +20,8 @@ const ort = createRequire(path.join(process.cwd(), 'index.js'))('onnxruntime-nod
 const sessions = new Map();
 async function handle(msg) {
   if (msg.type === 'load') {
-    const session = await ort.InferenceSession.create(msg.bytes || msg.file || msg.path, workerData.options);
+    const options = msg.preOptimized ? { ...workerData.options, graphOptimizationLevel: 'disabled' } : workerData.options;
+    const session = await ort.InferenceSession.create(msg.bytes || msg.file || msg.path, options);
     sessions.set(msg.path, session);
     return [{ inputNames: session.inputNames, outputNames: session.outputNames }, []];
   }
@@ -61,7 +62,7 @@ parentPort.postMessage({ id: 0, ready: true });
 `;
 
 type Request =
-  | { type: 'load'; path: string; bytes?: Uint8Array; file?: string }
+  | { type: 'load'; path: string; bytes?: Uint8Array; file?: string; preOptimized?: boolean }
   | { type: 'release'; path: string }
   | { type: 'close' }
   | { type: 'run'; path: string; feeds: Record<string, FloatTensor>; outputs: readonly string[] };
@@ -171,10 +172,10 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
     }
   };
   return {
-    async load(path, { bytes, file, pin } = {}) {
+    async load(path, { bytes, file, preOptimized, pin } = {}) {
       const holders = pin === undefined ? pool : [pool[pin % pool.length]!];
       // allSettled: every worker must be done with its native create before anyone may close the host.
-      const settled = await Promise.allSettled(holders.map((w) => send(w, bytes ? { type: 'load', path, bytes } : { type: 'load', path, ...(file ? { file } : {}) })));
+      const settled = await Promise.allSettled(holders.map((w) => send(w, bytes ? { type: 'load', path, bytes } : { type: 'load', path, ...(file ? { file } : {}), ...(preOptimized ? { preOptimized } : {}) })));
       const rejected = settled.find((r) => r.status === 'rejected');
       if (rejected) throw rejected.reason;
       const first = (settled[0] as PromiseFulfilledResult<Reply>).value;
