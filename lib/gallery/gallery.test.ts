@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addEmbedding, createGallery, ensurePerson, removePerson } from './gallery';
+import { addEmbedding, createGallery, ensurePerson, flattenGallery, removePerson, type Gallery } from './gallery';
 import { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
 import { parseImdbCsv } from './imdb';
 import { applyPhotoResult, folderToName, pickFaceByReference, pickSubjectFace, planImport } from './import-plan';
@@ -136,5 +136,41 @@ describe('incremental import', () => {
     const reference = Float32Array.from([...vector(4, 3), ...Array.from(vector(4, 2), (x) => x * 0.9)]);
     expect(pickFaceByReference([stranger, subject], reference, 4)).toBe(subject);
     expect(pickFaceByReference([stranger, subject], new Float32Array(0), 4)).toBeUndefined();
+  });
+});
+
+describe('flattenGallery', () => {
+  /** Three people with 2, 0 and 1 rows of 4 dims; each row holds its own number. */
+  function threePeople(): Gallery {
+    const gallery = createGallery(4);
+    const a = ensurePerson(gallery, 'Ann A');
+    ensurePerson(gallery, 'Bea B');
+    const c = ensurePerson(gallery, 'Cy C');
+    addEmbedding(gallery, a, vector(4, 0), 'a1.jpg');
+    addEmbedding(gallery, a, vector(4, 1), 'a2.jpg');
+    addEmbedding(gallery, c, vector(4, 2), 'c1.jpg');
+    return gallery;
+  }
+
+  it('copies the rows of a gallery built in memory, with each row owner', () => {
+    const { matrix, owners } = flattenGallery(threePeople());
+    expect(Array.from(matrix)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]);
+    expect(Array.from(owners)).toEqual([0, 0, 2]);
+  });
+
+  it("returns a loaded gallery's own matrix instead of a copy", async () => {
+    const dir = await tempDir();
+    await saveGallery(dir, threePeople());
+    const loaded = await loadGallery(dir);
+    const { matrix, owners } = flattenGallery(loaded);
+    expect(Array.from(matrix)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]);
+    expect(Array.from(owners)).toEqual([0, 0, 2]);
+    expect(matrix.buffer).toBe(loaded.people[0]!.embeddings.buffer);
+    // Once a person's rows live elsewhere (an import grew them), the rows are copied again, in order.
+    addEmbedding(loaded, loaded.people[0]!, vector(4, 3), 'a3.jpg');
+    const grown = flattenGallery(loaded);
+    expect(grown.matrix.buffer).not.toBe(loaded.people[2]!.embeddings.buffer);
+    expect(Array.from(grown.matrix)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]);
+    expect(Array.from(grown.owners)).toEqual([0, 0, 0, 2]);
   });
 });

@@ -107,17 +107,42 @@ export function embeddingCount(gallery: Gallery): number {
   return gallery.people.reduce((sum, p) => sum + p.embeddings.length / gallery.dims, 0);
 }
 
-/** All embeddings as one float32 [rows, dims] matrix, and the index into `people` of each row's owner. */
+/**
+ * All embeddings as one float32 [rows, dims] matrix, and the index into `people` of each row's owner. A
+ * loaded gallery's people already sit back to back in one matrix (store.ts): that matrix is returned as it
+ * is, not copied (27 MB for 13k rows the server would otherwise hold twice).
+ */
 export function flattenGallery(gallery: Gallery): { matrix: Float32Array; owners: Int32Array } {
   const rows = embeddingCount(gallery);
-  const matrix = new Float32Array(rows * gallery.dims);
   const owners = new Int32Array(rows);
   let row = 0;
   gallery.people.forEach((person, index) => {
-    matrix.set(person.embeddings, row * gallery.dims);
     const count = person.embeddings.length / gallery.dims;
     owners.fill(index, row, row + count);
     row += count;
   });
-  return { matrix, owners };
+  return { matrix: contiguousRows(gallery.people, rows * gallery.dims) ?? copyRows(gallery), owners };
+}
+
+/** The one array all people's embeddings are consecutive views of, in order, or null when they are not. */
+function contiguousRows(people: readonly Person[], length: number): Float32Array | null {
+  const withRows = people.filter((p) => p.embeddings.length > 0);
+  const first = withRows[0]?.embeddings;
+  if (!first) return null;
+  let offset = first.byteOffset;
+  for (const { embeddings } of withRows) {
+    if (embeddings.buffer !== first.buffer || embeddings.byteOffset !== offset) return null;
+    offset += embeddings.byteLength;
+  }
+  return new Float32Array(first.buffer, first.byteOffset, length);
+}
+
+function copyRows(gallery: Gallery): Float32Array {
+  const matrix = new Float32Array(embeddingCount(gallery) * gallery.dims);
+  let offset = 0;
+  for (const person of gallery.people) {
+    matrix.set(person.embeddings, offset);
+    offset += person.embeddings.length;
+  }
+  return matrix;
 }
