@@ -37,12 +37,13 @@ export const apps = [
       ...(env.AWS_REGION ? { AWS_REGION: env.AWS_REGION } : {}),
       NEXT_TELEMETRY_DISABLED: '1',
       // glibc gives every thread (face-net workers, libuv, libvips) its own malloc arena; two keep the
-      // resident set lower with no speed cost measured. Blocks of 4 MB and more (big decoded photos and
-      // detector windows) are mmapped and returned on free; smaller ones stay in the heap, which is trimmed
-      // only past 16 MB free at its top, so a photo's activations reuse pages instead of faulting them in
-      // anew (docs/engine.md "Memory": 4,000 → 140 page faults and ~9 ms less CPU a photo, same peak).
+      // resident set lower with no speed cost measured. Blocks of 2 MB and more (decoded photos, detector
+      // windows) are mmapped and returned on free; smaller ones (ONNX Runtime's activations, see
+      // enableMemPattern in lib/engine/runtime.ts) stay in the heap, which is trimmed only past 16 MB free
+      // at its top, so they reuse pages instead of faulting them in anew (docs/engine.md "Memory": ~4,000
+      // → ~200 page faults and ~9 ms less CPU a photo, peak still under 400 MB).
       MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
-      MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '4194304',
+      MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '2097152',
       MALLOC_TRIM_THRESHOLD_: env.MALLOC_TRIM_THRESHOLD_ ?? '16777216',
     },
     out_file: join(logDir, 'app-out.log'),

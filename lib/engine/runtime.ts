@@ -67,9 +67,9 @@ export function sessionOptions(intraOpThreads: number): ort.InferenceSession.Ses
     // An arena per session keeps every session's largest activations allocated at once: 50 MB of peak
     // RSS over 14 sessions here, for no measurable speed.
     enableCpuMemArena: false,
-    // Without a memory pattern each activation is its own allocation, well under the malloc mmap threshold
-    // (package.json start), so glibc reuses heap memory for it; a pattern's single 3-6 MB block per run was
-    // mmapped and page-faulted afresh every run (4,000 faults and ~9 ms of CPU a photo, docs/engine.md).
+    // Without a memory pattern each activation is its own allocation, mostly under the 2 MB malloc mmap
+    // threshold (package.json start), so glibc reuses heap pages for it; a pattern's single 3-6 MB block
+    // per run was mmapped and page-faulted afresh every run (~4,000 faults, ~9 ms of CPU a photo).
     enableMemPattern: false,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
