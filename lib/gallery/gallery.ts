@@ -110,7 +110,7 @@ export function embeddingCount(gallery: Gallery): number {
 /**
  * All embeddings as one float32 [rows, dims] matrix, and the index into `people` of each row's owner. A
  * loaded gallery's people already sit back to back in one matrix (store.ts): that matrix is returned as it
- * is, not copied (27 MB for 13k rows the server would otherwise hold twice).
+ * is, not copied (27 MB for 13k rows the server would otherwise hold twice), so callers must not write to it.
  */
 export function flattenGallery(gallery: Gallery): { matrix: Float32Array; owners: Int32Array } {
   const rows = embeddingCount(gallery);

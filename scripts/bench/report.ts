@@ -87,6 +87,7 @@ function targetTable(data: BenchData, json: SummaryJson): string[] {
     targetLine('  full faces (attributes too), p50', `${fmtMs(groupFull.p50)} ms`, '', ''),
     targetLine('photos/s, 1 caller (single-face)', pps.callers1.toFixed(1), '', ''),
     targetLine('photos/s, 2 callers (single-face)', pps.callers2.toFixed(1), '', ''),
+    targetLine('  page faults / CPU ms per decode→match', `${json.pageFaultsPerPhoto} / ${json.cpuMsPerPhoto.toFixed(1)}`, '', ''),
     targetLine('  full faces, 2 callers', pps.fullCallers2.toFixed(1), '', ''),
     targetLine('speed-up vs onnxruntime-web', json.speedupVsOrtWeb === null ? 'skipped' : `${json.speedupVsOrtWeb.toFixed(1)}×`, '≥ 2×', verdict(json.speedupVsOrtWeb, targets.speedupVsOrtWeb, 'min')),
     targetLine('speed-up vs face-api tfjs-wasm', json.speedupVsTfjsWasm === null ? 'skipped' : `${json.speedupVsTfjsWasm.toFixed(1)}×`, '≥ 10×', verdict(json.speedupVsTfjsWasm, targets.speedupVsTfjsWasm, 'min')),
@@ -146,6 +147,9 @@ export interface SummaryJson {
   p50MsGroup1080p: number;
   p50MsGroup1080pFull: number;
   photosPerSecond: number;
+  /** Per decode → match run of the benchmark's pass (all photos): page faults and CPU ms, all threads. */
+  pageFaultsPerPhoto: number;
+  cpuMsPerPhoto: number;
   speedupVsOrtWeb: number | null;
   speedupVsTfjsWasm: number | null;
   searchMsP50: { '10k': number | null; '100k': number | null; '1M': number | null };
@@ -172,6 +176,8 @@ export function summaryJson(data: BenchData): SummaryJson {
     p50MsGroup1080p: round(summarize(data.ours.stages['group:total'] ?? []).p50),
     p50MsGroup1080pFull: round(summarize(data.ours.stages['group:total_full'] ?? []).p50),
     photosPerSecond: round(data.ours.photosPerSecond.callers2),
+    pageFaultsPerPhoto: round(data.ours.decodeToMatchCost.pageFaults, 0),
+    cpuMsPerPhoto: round(data.ours.decodeToMatchCost.cpuMs, 1),
     speedupVsOrtWeb: ort === null ? null : round(ort),
     speedupVsTfjsWasm: tfjs === null ? null : round(tfjs),
     searchMsP50: { '10k': search('10k'), '100k': search('100k'), '1M': search('1M') },
