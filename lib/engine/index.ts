@@ -129,7 +129,7 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     // A few spare boxes: the faceness check may drop some of the largest.
     const limit = Math.min(maxFaces + 8, limits.maxFaces);
     const found = await timed(timings, 'detect', () =>
-      detectFaces(detector, img, limit, { onCoarseLevel: (boxes, coarse) => boxes.forEach((box) => recognizeOnce(box, [coarse])) }),
+      detectFaces(detector, img, limit, { onCoarseLevel: (boxes, copies) => boxes.forEach((box) => recognizeOnce(box, copies)) }),
     );
     const analyzed = await Promise.all(found.faces.map((box) => analyzeFace(img, box, recognizeOnce(box, found.levels), opts, timings)));
     // Early work on boxes the merge dropped: waited for, so no run outlives the call or fails unhandled.
