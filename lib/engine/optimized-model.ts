@@ -9,10 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { derivedFileReady, writeDerivedFile } from './derived-file';
 
 let machineKey: string | undefined;
 
@@ -40,17 +41,11 @@ export function optimizationKey(): string {
 export async function optimizedModelFile(source: string, derivedDir: string, sessionOptions: ort.InferenceSession.SessionOptions): Promise<string | null> {
   const info = await stat(source);
   const file = join(derivedDir, `${basename(source, '.onnx')}.${info.size}-${Math.trunc(info.mtimeMs)}.${optimizationKey()}.onnx`);
-  if (await stat(file).then((s) => s.isFile() && s.size > 0, () => false)) return file;
-  const partial = `${file}.${process.pid}.${Date.now()}.partial`;
-  try {
-    await mkdir(derivedDir, { recursive: true });
+  if (await derivedFileReady(file)) return file;
+  const written = await writeDerivedFile(file, async (partial) => {
     // Written when the session is created; the session itself is not needed.
     const session = await ort.InferenceSession.create(source, { ...sessionOptions, graphOptimizationLevel: 'all', optimizedModelFilePath: partial });
     await session.release();
-    await rename(partial, file);
-    return file;
-  } catch {
-    await rm(partial, { force: true }).catch(() => undefined);
-    return null;
-  }
+  });
+  return written ? file : null;
 }

@@ -4,9 +4,10 @@
  * requested outputs by name. Two hosts: sessions in this thread (here, the only importer of
  * onnxruntime-node on the main thread) and a pool of worker threads (worker-host.ts).
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { derivedFileReady, writeDerivedFile } from './derived-file';
 import { optimizedModelFile } from './optimized-model';
 
 /** A float32 tensor as plain data: `data.length` is the product of `dims`. */
@@ -141,18 +142,9 @@ export interface GraphRewrite {
 async function rewritten(path: string, rewrite: GraphRewrite): Promise<{ file: string } | { bytes: Uint8Array }> {
   const original = await stat(path);
   const file = join(dirname(path), '.derived', `${basename(path, '.onnx')}.${rewrite.id}.${original.size}-${Math.trunc(original.mtimeMs)}.onnx`);
-  if (await stat(file).then((s) => s.isFile(), () => false)) return { file };
+  if (await derivedFileReady(file)) return { file };
   const bytes = rewrite.apply(new Uint8Array(await readFile(path)));
-  const partial = `${file}.${process.pid}.${Date.now()}.partial`;
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(partial, bytes);
-    await rename(partial, file);
-    return { file };
-  } catch {
-    await rm(partial, { force: true }).catch(() => undefined); // a disk that filled up mid-write
-    return { bytes };
-  }
+  return (await writeDerivedFile(file, (partial) => writeFile(partial, bytes))) ? { file } : { bytes };
 }
 
 /**
