@@ -41,7 +41,7 @@ export const apps = [
       // windows) are mmapped and returned on free; smaller ones (ONNX Runtime's activations, see
       // enableMemPattern in lib/engine/runtime.ts) stay in the heap, which is trimmed only past 16 MB free
       // at its top, so they reuse pages instead of faulting them in anew (docs/engine.md "Memory": ~4,000
-      // → ~200 page faults and ~9 ms less CPU a photo, peak still under 400 MB).
+      // → ~200 page faults and ~9 ms less CPU a photo; with them the benchmark's peak ran 379-421 MB).
       MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '2097152',
       MALLOC_TRIM_THRESHOLD_: env.MALLOC_TRIM_THRESHOLD_ ?? '16777216',
