@@ -39,6 +39,9 @@ export function optimizationKey(): string {
  * @param sessionOptions the options the net will run with; optimization level and output path are set here.
  */
 export async function optimizedModelFile(source: string, derivedDir: string, sessionOptions: ort.InferenceSession.SessionOptions): Promise<string | null> {
+  // Only onnxruntime-node's CPU provider reads these graphs (NCHWc contrib ops). The benchmark's
+  // onnxruntime-web peer runs this code too: it failed to load them and so deleted every saved graph.
+  if (ort.env.versions.node === undefined) return null;
   const info = await stat(source);
   const file = join(derivedDir, `${basename(source, '.onnx')}.${info.size}-${Math.trunc(info.mtimeMs)}.${optimizationKey()}.onnx`);
   if (await derivedFileReady(file)) return file;
