@@ -13,6 +13,7 @@ import { loadBenchPhotos, repoRoot } from './bench/photos';
 import { writeLatencyPlot } from './bench/plot';
 import { createPhaseProgress } from './bench/progress';
 import { reportLines, summaryJson, type BenchData } from './bench/report';
+import type { HostReference } from './bench/host-reference';
 import type { SearchResult } from './bench/search-child';
 import { summarize } from './bench/stats';
 
@@ -65,7 +66,11 @@ async function main(): Promise<void> {
   console.log(`Load average at start: ${loadavg()} (well above 0 means other work shares the cores: figures are indicative)\n`);
 
   const progress = createPhaseProgress();
+  const hostReference = (phase: string) =>
+    runChild<HostReference>(path.join(here, 'bench', 'host-reference.ts'), 60, (done, total) => progress.update(phase, done, total));
+  const referenceBefore = await hostReference('host reference, before');
   const ours = await benchOurs(photos, iterations, flags.threads, (phase, done, total) => progress.update(phase, done, total));
+  const referenceAfter = await hostReference('host reference, after');
   const peers: PeerResult[] = [];
   if (!flags.skipPeers) {
     for (const peer of PEERS) {
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
   );
   progress.stop();
 
-  const data: BenchData = { photos, iterations, ours, peers, search };
+  const data: BenchData = { photos, iterations, ours, peers, search, hostReference: { before: referenceBefore, after: referenceAfter } };
   const json = summaryJson(data);
   console.log('');
   for (const line of reportLines(data, json)) console.log(line);

@@ -1,5 +1,6 @@
 /** Turns the measurements into the human tables and the final one-line JSON summary. */
 import type { PeerResult } from './child';
+import type { HostReference } from './host-reference';
 import type { OursResult } from './ours';
 import type { BenchPhoto } from './photos';
 import type { SearchResult } from './search-child';
@@ -12,6 +13,8 @@ export interface BenchData {
   ours: OursResult;
   peers: PeerResult[];
   search: SearchResult | null;
+  /** The fixed reference workload's time just before and just after our engine's runs (host-reference.ts). */
+  hostReference: { before: HostReference; after: HostReference };
 }
 
 const STAGE_ORDER = ['decode', 'detect', 'landmarks', 'align', 'embed', 'search', 'total', 'total_after_full', 'attributes', 'total_full', 'total_no_emotions'];
@@ -154,6 +157,8 @@ export interface SummaryJson {
   speedupVsTfjsWasm: number | null;
   searchMsP50: { '10k': number | null; '100k': number | null; '1M': number | null };
   peakRssMb: number;
+  /** p50 ms of the host reference workload (embedding net, one thread) before and after our runs. */
+  hostReferenceMsP50: { before: number; after: number };
 }
 
 const round = (v: number, digits = 2) => Number(v.toFixed(digits));
@@ -182,10 +187,20 @@ export function summaryJson(data: BenchData): SummaryJson {
     speedupVsTfjsWasm: tfjs === null ? null : round(tfjs),
     searchMsP50: { '10k': search('10k'), '100k': search('100k'), '1M': search('1M') },
     peakRssMb: round(data.ours.peakRssMb, 0),
+    hostReferenceMsP50: { before: round(data.hostReference.before.p50), after: round(data.hostReference.after.p50) },
   };
 }
 
 /** Every human-readable line of the report, in order. */
 export function reportLines(data: BenchData, json: SummaryJson): string[] {
-  return [...stageTable(data.ours), '', ...runtimeTable(data), '', ...searchTable(data.search), '', ...targetTable(data, json)];
+  return [...stageTable(data.ours), '', ...runtimeTable(data), '', ...searchTable(data.search), '', ...targetTable(data, json), '', ...hostReferenceLines(data)];
+}
+
+/** How fast the host itself was while our figures were taken: compare these across runs before the figures. */
+function hostReferenceLines(data: BenchData): string[] {
+  const { before, after } = data.hostReference;
+  return [
+    'Host reference (embedding net, one thread, fixed input; the same work every run, so it moves only with the host):',
+    `  before our runs p50 ${fmtMs(before.p50)} ms (fastest ${fmtMs(before.min)}), after p50 ${fmtMs(after.p50)} ms (fastest ${fmtMs(after.min)})`,
+  ];
 }
