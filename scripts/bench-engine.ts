@@ -6,7 +6,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runChild, type PeerResult } from './bench/child';
 import { benchOurs } from './bench/ours';
 import { loadBenchPhotos, repoRoot } from './bench/photos';
@@ -46,7 +45,8 @@ function parseFlags(argv: string[]): Flags {
 
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// From the repo root, not this file: npm run bench:engine runs this file bundled (package.json).
+const here = path.join(repoRoot, 'scripts');
 const PEERS = [
   { script: path.join(here, 'bench', 'peer-ort-web.ts'), phase: 'peer: onnxruntime-web' },
   { script: path.join(here, 'bench', 'peer-face-api.ts'), phase: 'peer: face-api tfjs-wasm' },

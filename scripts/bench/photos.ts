@@ -2,6 +2,7 @@
  * The fixed photo list of the engine benchmark. Photos are read at run time from the shared datasets
  * folder (never copied into the repo); the only derived image, the 1920×1080 group photo, is made in memory.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +44,18 @@ const SINGLE_FACE: ReadonlyArray<{ name: string; source: string }> = [
  */
 const GROUP = { name: 'bbt1@1080p', source: 'faceapi_bbt/examples/images/bbt1.jpg', width: 1920, height: 1080 };
 
-/** Repo root, from this file's location (scripts/bench/). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * Repo root: the nearest folder above this module with a package.json. Searched for, not counted, because
+ * `npm run bench:engine` runs this code bundled into bench-results/.bundle/ (see package.json).
+ */
+export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 /** The datasets folder: env DATASETS_DIR, else ../shared/datasets beside the repo. */
 export function datasetsDir(): string {
