@@ -134,12 +134,13 @@ export interface FaceEmbedding {
   flipCosine: number;
 }
 
-/** The flip-averaged embedding of an aligned face, with the two runs' agreement (faceness signs). */
-export async function embedFace(model: EmbedderModel, aligned: Float32Array): Promise<FaceEmbedding> {
-  const [plain, mirrored] = await Promise.all([
-    model.predict(toPlanar(aligned, EMBEDDER_INPUT, EMBEDDER_INPUT, EMBED_NORM)),
-    model.predict(toPlanar(aligned, EMBEDDER_INPUT, EMBEDDER_INPUT, { ...EMBED_NORM, flip: true })),
-  ]);
+/** The aligned face (or its mirror image) as the embedding net's input. */
+function embedderInput(aligned: Float32Array, mirrored: boolean): Float32Array {
+  return toPlanar(aligned, EMBEDDER_INPUT, EMBEDDER_INPUT, mirrored ? { ...EMBED_NORM, flip: true } : EMBED_NORM);
+}
+
+/** The two raw embeddings' sum at unit length, and their agreement. */
+function combine(plain: Float32Array, mirrored: Float32Array): FaceEmbedding {
   const sum = new Float32Array(plain.length);
   let dot = 0, plainSq = 0, mirroredSq = 0;
   for (let i = 0; i < sum.length; i++) {
@@ -154,5 +155,31 @@ export async function embedFace(model: EmbedderModel, aligned: Float32Array): Pr
     embedding: l2Normalize(sum),
     rawNorm: (Math.sqrt(plainSq) + Math.sqrt(mirroredSq)) / 2,
     flipCosine: norms > 0 ? dot / norms : 0,
+  };
+}
+
+/** The flip-averaged embedding of an aligned face, with the two runs' agreement (faceness signs). */
+export async function embedFace(model: EmbedderModel, aligned: Float32Array): Promise<FaceEmbedding> {
+  const [plain, mirrored] = await Promise.all([model.predict(embedderInput(aligned, false)), model.predict(embedderInput(aligned, true))]);
+  return combine(plain, mirrored);
+}
+
+export interface OnDemandEmbedding {
+  /** float32 [512], unit length: the embedding of the aligned face alone. */
+  embedding: Float32Array;
+  /** Runs the mirror image on first call: resolves to exactly what embedFace gives for this face. */
+  flipAveraged: () => Promise<Float32Array>;
+}
+
+/**
+ * The face's own embedding now, the flip-averaged one only when asked: one net run instead of two for the
+ * many faces whose match the mirror image cannot change (lib/gallery matchFace).
+ */
+export async function embedFaceOnDemand(model: EmbedderModel, aligned: Float32Array): Promise<OnDemandEmbedding> {
+  const plain = await model.predict(embedderInput(aligned, false));
+  let averaged: Promise<Float32Array> | undefined;
+  return {
+    embedding: l2Normalize(plain.slice()),
+    flipAveraged: () => (averaged ??= model.predict(embedderInput(aligned, true)).then((mirrored) => combine(plain, mirrored).embedding)),
   };
 }

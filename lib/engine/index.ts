@@ -6,8 +6,8 @@ import path from 'node:path';
 import { limits } from '../limits';
 import { decodeImage } from './decode';
 import { detectFaces } from './detect';
-import { alignFace, embedFace, predictLandmarks } from './face';
-import { looksLikeFace } from './faceness';
+import { alignFace, embedFace, embedFaceOnDemand, predictLandmarks } from './face';
+import { FACENESS_LIMITS, looksLikeFace } from './faceness';
 import type { RgbImage, ScaledImage } from './image';
 import type { Detection } from './postprocess';
 import { predictAttributes, type AttributeNets } from './attribute-stage';
@@ -84,12 +84,18 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
   const attributeNets: AttributeNets = { expression: value(loads[3]), pose: value(loads[4]), age: value(loads[5]), gender: value(loads[6]) };
 
   /** A box's recognition chain (landmarks → align → embedding), or null when it does not look like a face (faceness.ts). */
-  async function recognizeFace(img: RgbImage, copies: readonly ScaledImage[], det: Detection, timings: Record<string, number>): Promise<AnalyzedFace | null> {
+  async function recognizeFace(img: RgbImage, copies: readonly ScaledImage[], det: Detection, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace | null> {
     const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
     const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five, copies));
+    const shape = () => ({ face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 } });
+    // A sure detection is kept whatever the other faceness signs say, so its mirror run can wait.
+    if (opts.mirrorEmbedding === 'on-demand' && det.score >= FACENESS_LIMITS.detectorScore) {
+      const { embedding, flipAveraged } = await timed(timings, 'embed', () => embedFaceOnDemand(embedder, aligned));
+      return { ...shape(), embedding, flipAveraged };
+    }
     const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
     if (!looksLikeFace({ detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement })) return null;
-    return { face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 }, embedding };
+    return { ...shape(), embedding };
   }
 
   /** A kept box's full analysis: its recognition (perhaps started early) with the attribute nets beside it. */
@@ -121,7 +127,7 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const recognizeOnce = (det: Detection, copies: readonly ScaledImage[]) => {
       let recognition = recognitions.get(det);
       if (!recognition) {
-        recognition = recognizeFace(img, copies, det, timings);
+        recognition = recognizeFace(img, copies, det, opts, timings);
         recognitions.set(det, recognition);
       }
       return recognition;

@@ -14,8 +14,13 @@ export interface AnalyzedFace {
   face: ComparedFace;
   /** Same box in pixels. */
   box: PixelBox;
-  /** float32 [512], L2-normalised (unit length), flip-averaged ArcFace-style embedding of the aligned face. */
+  /**
+   * float32 [512], L2-normalised (unit length) ArcFace-style embedding of the aligned face: flip-averaged,
+   * unless `mirrorEmbedding: 'on-demand'` left it the face's own (then `flipAveraged` is set).
+   */
   embedding: Float32Array;
+  /** With `mirrorEmbedding: 'on-demand'`: the flip-averaged embedding, one more net run on first call. */
+  flipAveraged?: () => Promise<Float32Array>;
   /** Gender net's estimate, when it ran. */
   gender?: { value: 'Male' | 'Female'; confidence: number };
   /** Age net's estimate in years, when it ran. */
@@ -29,6 +34,13 @@ export interface AnalyzeOptions {
   embeddingsOnly?: boolean;
   /** Run the expression net for Emotions and Smile (default true); it costs about 55 ms CPU per face. */
   emotions?: boolean;
+  /**
+   * 'always' (default): every embedding is flip-averaged (the face and its mirror image, two net runs).
+   * 'on-demand': a face the detector is sure of gets its own embedding and runs the mirror image only when
+   * `flipAveraged` is called, as the recognizer does for the few matches it could change (lib/gallery
+   * matchFace). Unsure boxes always run both: the faceness check needs the two runs' agreement.
+   */
+  mirrorEmbedding?: 'always' | 'on-demand';
   /** Run the age and gender nets (default false): not in Rekognition's output; the gallery's gender vote uses them. */
   demographics?: boolean;
 }
