@@ -11,8 +11,8 @@ export { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
 export { imdbUrl, loadImdbCsv, parseImdbCsv } from './imdb';
 export { applyPhotoResult, folderToName, pickFaceByReference, pickSubjectFace, planImport, type CandidateFace, type ImportPlan, type PhotoTask } from './import-plan';
 export {
-  CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, MARGIN_WEIGHT, decideMatch, matchScore, rankPeople, searchPeople,
-  similarityToConfidence,
-  type MatchDecision, type PersonScore,
+  CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, FLIP_BAND, MARGIN_WEIGHT, decideMatch, matchFace, matchScore, needsFlipAveraged,
+  rankPeople, searchPeople, similarityToConfidence,
+  type MatchDecision, type MatchableFace, type PersonScore,
 } from './match';
 export { GALLERY_FILE, galleryVersion, loadGallery, saveGallery } from './store';

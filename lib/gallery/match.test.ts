@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIDENCE_CENTER, decideMatch, rankPeople, similarityToConfidence } from './match';
+import { CONFIDENCE_CENTER, FLIP_BAND, decideMatch, matchFace, needsFlipAveraged, rankPeople, similarityToConfidence, type PersonScore } from './match';
 import { fitLogistic, openSetPoint, rank1, thresholdAtFpir } from './open-set-eval';
 
 describe('matching policy', () => {
@@ -27,6 +27,35 @@ describe('matching policy', () => {
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(values[0]).toBeGreaterThanOrEqual(0);
     expect(values.at(-1)).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('flip-averaged embedding on demand', () => {
+  const T = 0.415;
+  it('is needed only near the threshold, or for a match whose runner-up is close', () => {
+    expect(needsFlipAveraged([{ person: 0, score: T - 0.01 }], T)).toBe(true);
+    expect(needsFlipAveraged([{ person: 0, score: T + FLIP_BAND / 2 }], T)).toBe(true);
+    expect(needsFlipAveraged([{ person: 0, score: 0.2 }, { person: 1, score: 0.19 }], T)).toBe(false); // unknown whoever is first
+    expect(needsFlipAveraged([{ person: 0, score: 0.9 }, { person: 1, score: 0.1 }], T)).toBe(false);
+    // Score 0.9 - 0.25 × 0.85 clears the threshold, but the two people are 0.05 apart: the mirror could swap them.
+    expect(needsFlipAveraged([{ person: 0, score: 0.9 }, { person: 1, score: 0.85 }], T)).toBe(true);
+    expect(needsFlipAveraged([], T)).toBe(false);
+  });
+
+  it('runs the mirror image only when needed and decides on what it gives', async () => {
+    const ranks = new Map<number, PersonScore[]>([
+      [1, [{ person: 4, score: 0.42 }]], // just over the threshold from the face alone
+      [2, [{ person: 4, score: 0.39 }]], // just under once flip-averaged
+      [3, [{ person: 5, score: 0.8 }]],
+    ]);
+    const rank = (e: Float32Array) => ranks.get(e[0]!)!;
+    let runs = 0;
+    const face = (own: number, averaged: number) => ({ embedding: Float32Array.of(own), flipAveraged: async () => (runs++, Float32Array.of(averaged)) });
+    expect(await matchFace(face(1, 2), rank, T)).toBeNull();
+    expect(runs).toBe(1);
+    expect((await matchFace(face(3, 2), rank, T))?.person).toBe(5);
+    expect(runs).toBe(1);
+    expect((await matchFace({ embedding: Float32Array.of(1) }, rank, T))?.person).toBe(4); // already flip-averaged
   });
 });
 

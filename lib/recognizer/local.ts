@@ -3,7 +3,7 @@ import type { AppConfig } from '../config';
 import { createEngine } from '../engine';
 import type { AnalyzedFace, FaceEngine } from '../engine/types';
 import { AppError, toAppError } from '../errors';
-import { DEFAULT_MATCH_THRESHOLD, decideMatch, type MatchDecision } from '../gallery';
+import { DEFAULT_MATCH_THRESHOLD, matchFace, type MatchDecision } from '../gallery';
 import type { CelebrityCatalog } from './local-catalog';
 import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './local-gallery';
 import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from './schema';
@@ -50,8 +50,9 @@ function assemble(snapshot: GallerySnapshot, matches: FaceMatch[]): RecognizeCel
   return result;
 }
 
-function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: AnalyzedFace[], threshold: number): FaceMatch[] {
-  return faces.map((f) => ({ face: f.face, decision: decideMatch(gallery.nearest(snapshot, f.embedding), threshold) }));
+function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: AnalyzedFace[], threshold: number): Promise<FaceMatch[]> {
+  const rank = (embedding: Float32Array) => gallery.nearest(snapshot, embedding);
+  return Promise.all(faces.map(async (f) => ({ face: f.face, decision: await matchFace(f, rank, threshold) })));
 }
 
 /**
@@ -67,8 +68,9 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
     kind: 'local',
     async recognizeCelebrities(image) {
       try {
-        const [analysis, snapshot] = await Promise.all([engine.analyze(image), gallery.current()]);
-        return assemble(snapshot, matchFaces(gallery, snapshot, analysis.faces, threshold));
+        // The mirror image's embedding runs only for faces whose match it could change (lib/gallery matchFace).
+        const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand' }), gallery.current()]);
+        return assemble(snapshot, await matchFaces(gallery, snapshot, analysis.faces, threshold));
       } catch (error) {
         throw toAppError(error);
       }
