@@ -2,7 +2,7 @@
  * The one place the benchmark touches lib/gallery, so an API change there is a one-file fix here:
  * the raw index (for the 10k/100k/1M search) and the recognizer's match path (for end to end).
  */
-import { createEmbeddingIndex, decideMatch, DEFAULT_MATCH_THRESHOLD, searchPeople } from '../../lib/gallery/index';
+import { createEmbeddingIndex, DEFAULT_MATCH_THRESHOLD, matchFace, searchPeople, type MatchableFace } from '../../lib/gallery/index';
 
 export interface BenchIndex {
   /** Row numbers of the k nearest rows to a unit query (cosine), best first. */
@@ -17,11 +17,28 @@ export function buildGalleryIndex(matrix: Float32Array, dims: number): BenchInde
   return { search: (query, k) => index.search(query, k).map((hit) => hit.row) };
 }
 
+/** The recognizer's match path for one face, and how many faces so far it matched and ran the mirror image for. */
+export interface GalleryMatcher {
+  match(face: MatchableFace): Promise<boolean>;
+  counts(): { faces: number; flipRuns: number };
+}
+
 /**
- * What the local recognizer does per face: nearest rows grouped by person (searchPeople), then the
- * open-set decision at the default threshold. `owners[row]` is the person index of each row.
+ * What the local recognizer does per face (lib/gallery matchFace): nearest rows grouped by person, the
+ * open-set decision at the default threshold, the flip-averaged embedding only where it could change it.
+ * `owners[row]` is the person index of each row.
  */
-export function buildGalleryMatcher(matrix: Float32Array, dims: number, owners: Int32Array): (embedding: Float32Array) => boolean {
+export function buildGalleryMatcher(matrix: Float32Array, dims: number, owners: Int32Array): GalleryMatcher {
   const index = createEmbeddingIndex(matrix, dims);
-  return (embedding) => decideMatch(searchPeople(index, owners, embedding), DEFAULT_MATCH_THRESHOLD) !== null;
+  const rank = (embedding: Float32Array) => searchPeople(index, owners, embedding);
+  let faces = 0;
+  let flipRuns = 0;
+  return {
+    async match(face) {
+      faces++;
+      const counted = face.flipAveraged && { embedding: face.embedding, flipAveraged: () => (flipRuns++, face.flipAveraged!()) };
+      return (await matchFace(counted || face, rank, DEFAULT_MATCH_THRESHOLD)) !== null;
+    },
+    counts: () => ({ faces, flipRuns }),
+  };
 }

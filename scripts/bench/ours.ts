@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createEngine } from '../../lib/engine/index';
 import type { AnalyzeOptions, FaceEngine } from '../../lib/engine/types';
 import { peakRssMb } from './child';
-import { buildGalleryMatcher } from './gallery-index';
+import { buildGalleryMatcher, type GalleryMatcher } from './gallery-index';
 import { repoRoot, type BenchPhoto, type PhotoKind } from './photos';
 import { SampleSet } from './stats';
 import { randomUnitMatrix } from './vectors';
@@ -17,9 +17,7 @@ import { randomUnitMatrix } from './vectors';
 export const E2E_GALLERY_ROWS = 13_233;
 export const E2E_GALLERY_PEOPLE = 5_749;
 
-type Matcher = (embedding: Float32Array) => boolean;
-
-function buildE2eMatcher(): Matcher {
+function buildE2eMatcher(): GalleryMatcher {
   const owners = Int32Array.from({ length: E2E_GALLERY_ROWS }, (_, row) => row % E2E_GALLERY_PEOPLE);
   return buildGalleryMatcher(randomUnitMatrix(E2E_GALLERY_ROWS, 512, 7), 512, owners);
 }
@@ -35,24 +33,31 @@ export interface OursResult {
   photosPerSecond: { callers1: number; callers2: number; fullCallers2: number };
   /** The decode → match pass's process cost per run: page faults and CPU (all threads), steadier than wall time here. */
   decodeToMatchCost: { pageFaults: number; cpuMs: number };
+  /** Faces matched over the whole run, and how many of them needed the mirror image's embedding run. */
+  flipAveraged: { faces: number; flipRuns: number };
   peakRssMb: number;
 }
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
 /** Analysis with `options` (defaults = what the recognizer runs) then the gallery match per face; stage samples. */
-async function endToEnd(engine: FaceEngine, match: Matcher, photo: BenchPhoto, options?: AnalyzeOptions): Promise<{ total: number; timings: Record<string, number>; faces: number }> {
+async function endToEnd(engine: FaceEngine, match: GalleryMatcher, photo: BenchPhoto, options?: AnalyzeOptions): Promise<{ total: number; timings: Record<string, number>; faces: number }> {
   const start = performance.now();
   const analysis = await engine.analyze(photo.bytes, options);
   const searchStart = performance.now();
-  for (const face of analysis.faces) match(face.embedding);
+  for (const face of analysis.faces) await match.match(face);
   const search = performance.now() - searchStart;
   const total = performance.now() - start;
   return { total, timings: { ...analysis.timings, search }, faces: analysis.faces.length };
 }
 
-/** What the issue's decode → match figures time: the recognition pipeline, no attribute nets. */
-const DECODE_TO_MATCH: AnalyzeOptions = { embeddingsOnly: true };
+/**
+ * What the issue's decode → match figures time: the recognizer's pipeline without attribute nets, the
+ * mirror image's embedding run only where it could change the match, as the recognizer does.
+ */
+const DECODE_TO_MATCH: AnalyzeOptions = { embeddingsOnly: true, mirrorEmbedding: 'on-demand' };
+/** What the app's recognizer runs: the same plus the attribute nets. */
+const FULL: AnalyzeOptions = { mirrorEmbedding: 'on-demand' };
 
 /**
  * Stage samples. decode → match runs in a pass of its own, round-robin over the photos (a steady stream of
@@ -60,7 +65,7 @@ const DECODE_TO_MATCH: AnalyzeOptions = { embeddingsOnly: true };
  * pass also times decode → match right after each full analysis, when the 28 MB expression net has just
  * pushed the recognition nets out of the caches: reported beside the target figure, not as it.
  */
-async function measureStages(engine: FaceEngine, match: Matcher, photos: BenchPhoto[], iterations: number, progress: Progress, out: OursResult): Promise<void> {
+async function measureStages(engine: FaceEngine, match: GalleryMatcher, photos: BenchPhoto[], iterations: number, progress: Progress, out: OursResult): Promise<void> {
   const stages = new SampleSet();
   const total = 2 * iterations * photos.length;
   let done = 0;
@@ -84,11 +89,11 @@ async function measureStages(engine: FaceEngine, match: Matcher, photos: BenchPh
     for (const photo of photos) {
       // What the app's recognizer runs: the same plus Pose, Quality, Emotions and Smile (attribute nets run
       // beside the embedding), and the same without the costliest attribute net, the expression net.
-      const full = await endToEnd(engine, match, photo);
+      const full = await endToEnd(engine, match, photo, FULL);
       stages.add(`${photo.kind}:attributes`, full.timings.attributes ?? Number.NaN);
       stages.add(`${photo.kind}:total_full`, full.total);
       stages.add(`${photo.kind}:total_after_full`, (await endToEnd(engine, match, photo, DECODE_TO_MATCH)).total);
-      stages.add(`${photo.kind}:total_no_emotions`, (await endToEnd(engine, match, photo, { emotions: false })).total);
+      stages.add(`${photo.kind}:total_no_emotions`, (await endToEnd(engine, match, photo, { ...FULL, emotions: false })).total);
       progress('ours: full faces', ++done, total);
     }
   }
@@ -111,7 +116,7 @@ async function measureLikeForLike(engine: FaceEngine, photos: BenchPhoto[], iter
 }
 
 /** `callers` loops share one queue of `rounds` passes over the photos; answers photos per second. */
-async function throughput(engine: FaceEngine, match: Matcher, photos: BenchPhoto[], rounds: number, callers: number, progress: Progress, options?: AnalyzeOptions): Promise<number> {
+async function throughput(engine: FaceEngine, match: GalleryMatcher, photos: BenchPhoto[], rounds: number, callers: number, progress: Progress, options?: AnalyzeOptions): Promise<number> {
   const queue = Array.from({ length: rounds }, () => photos).flat();
   const total = queue.length;
   let next = 0;
@@ -120,7 +125,7 @@ async function throughput(engine: FaceEngine, match: Matcher, photos: BenchPhoto
     while (next < queue.length) {
       const photo = queue[next++]!;
       await endToEnd(engine, match, photo, options);
-      progress(`ours: throughput${options ? '' : ' (full faces)'}, ${callers} caller${callers > 1 ? 's' : ''}`, next, total);
+      progress(`ours: throughput${options === FULL ? ' (full faces)' : ''}, ${callers} caller${callers > 1 ? 's' : ''}`, next, total);
     }
   };
   await Promise.all(Array.from({ length: callers }, worker));
@@ -139,12 +144,13 @@ export async function benchOurs(photos: BenchPhoto[], iterations: number, intraO
     faces: {},
     photosPerSecond: { callers1: Number.NaN, callers2: Number.NaN, fullCallers2: Number.NaN },
     decodeToMatchCost: { pageFaults: Number.NaN, cpuMs: Number.NaN },
+    flipAveraged: { faces: 0, flipRuns: 0 },
     peakRssMb: Number.NaN,
   };
   try {
     let warm = 0;
     for (const photo of photos) {
-      await endToEnd(engine, match, photo);
+      await endToEnd(engine, match, photo, FULL);
       await engine.analyze(photo.bytes, { embeddingsOnly: true });
       progress('ours: warm-up', ++warm, photos.length);
     }
@@ -154,7 +160,8 @@ export async function benchOurs(photos: BenchPhoto[], iterations: number, intraO
     const rounds = Math.max(2, Math.ceil(iterations / 2));
     out.photosPerSecond.callers1 = await throughput(engine, match, singles, rounds, 1, progress, DECODE_TO_MATCH);
     out.photosPerSecond.callers2 = await throughput(engine, match, singles, rounds, 2, progress, DECODE_TO_MATCH);
-    out.photosPerSecond.fullCallers2 = await throughput(engine, match, singles, rounds, 2, progress);
+    out.photosPerSecond.fullCallers2 = await throughput(engine, match, singles, rounds, 2, progress, FULL);
+    out.flipAveraged = match.counts();
     out.peakRssMb = peakRssMb();
   } finally {
     await engine.close();

@@ -92,6 +92,7 @@ function targetTable(data: BenchData, json: SummaryJson): string[] {
     targetLine('photos/s, 2 callers (single-face)', pps.callers2.toFixed(1), '', ''),
     targetLine('  page faults / CPU ms per decode→match', `${json.pageFaultsPerPhoto} / ${json.cpuMsPerPhoto.toFixed(1)}`, '', ''),
     targetLine('  full faces, 2 callers', pps.fullCallers2.toFixed(1), '', ''),
+    targetLine('  faces matched / mirror runs needed', `${data.ours.flipAveraged.faces} / ${data.ours.flipAveraged.flipRuns}`, '', ''),
     targetLine('speed-up vs onnxruntime-web', json.speedupVsOrtWeb === null ? 'skipped' : `${json.speedupVsOrtWeb.toFixed(1)}×`, '≥ 2×', verdict(json.speedupVsOrtWeb, targets.speedupVsOrtWeb, 'min')),
     targetLine('speed-up vs face-api tfjs-wasm', json.speedupVsTfjsWasm === null ? 'skipped' : `${json.speedupVsTfjsWasm.toFixed(1)}×`, '≥ 10×', verdict(json.speedupVsTfjsWasm, targets.speedupVsTfjsWasm, 'min')),
     targetLine('search 100k, p50', `${fmtMs(search('100k'))} ms`, '≤ 10 ms', verdict(search('100k'), targets.searchMsP50_100k, 'max')),
