@@ -15,6 +15,8 @@ export const DETECTION_THRESHOLD = 0.7;
 const NMS_IOU = 0.4;
 
 export interface DetectOptions {
+  /** Detector probability a box must reach; default DETECTION_THRESHOLD (lower only to study misses). */
+  threshold?: number;
   /**
    * Called, when the pyramid has finer levels, with the coarsest level's boxes (after their own NMS) as soon
    * as its single window is decoded, while the finer windows still run. The final result is a subset of all
@@ -59,7 +61,7 @@ export async function detectFaces(detector: DetectorModel, img: RgbImage, maxFac
           const { windowWidth: width, windowHeight: height } = level;
           const { scores, locations } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, width, height), width, height);
           const win = { x0: tile.x0, y0: tile.y0, scale: level.scale, width, height, levelWidth: level.width, levelHeight: level.height };
-          return decodeDetections(scores, locations, detectorAnchors(width, height), win, DETECTION_THRESHOLD);
+          return decodeDetections(scores, locations, detectorAnchors(width, height), win, options.threshold ?? DETECTION_THRESHOLD);
         }),
       );
       if (index === 0 && levels.length > 1 && options.onCoarseLevel) {
