@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ARCFACE_TEMPLATE, applySimilarity, averageMirrored, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
 import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
 import { mirrorDisagreement, samplingSource } from './face';
-import { looksLikeFace, notFaceSigns } from './faceness';
+import { FACE_SPACE_SURE, faceSpaceScore, looksLikeFace, notFaceSigns } from './faceness';
 import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
 import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
@@ -211,18 +211,19 @@ describe('LFW protocol', () => {
 });
 
 describe('faceness', () => {
-  const face = { detectorScore: 1, embeddingNorm: 3.8, flipCosine: 0.98, mirrorDisagreement: 0.02 };
+  // faceSpace 5: the probe's typical log-odds for a clear face, so these cases test the four older signs.
+  const face = { detectorScore: 1, embeddingNorm: 3.8, flipCosine: 0.98, mirrorDisagreement: 0.02, faceSpace: 5 };
   it('counts the signs against a face', () => {
     expect(notFaceSigns(face)).toBe(0);
-    expect(notFaceSigns({ detectorScore: 0.72, embeddingNorm: 1.9, flipCosine: 0.93, mirrorDisagreement: 0.13 })).toBe(3);
+    expect(notFaceSigns({ detectorScore: 0.72, embeddingNorm: 1.9, flipCosine: 0.93, mirrorDisagreement: 0.13, faceSpace: 5 })).toBe(3);
   });
   it('drops a doubtful detection with two more signs, an unsure one with all three, never a sure one', () => {
     expect(looksLikeFace(face)).toBe(true);
-    expect(looksLikeFace({ detectorScore: 0.72, embeddingNorm: 1.94, flipCosine: 0.931, mirrorDisagreement: 0.13 })).toBe(false); // lettering
-    expect(looksLikeFace({ detectorScore: 0.76, embeddingNorm: 2.8, flipCosine: 0.96, mirrorDisagreement: 0.3 })).toBe(true); // one more sign only
-    expect(looksLikeFace({ detectorScore: 0.87, embeddingNorm: 1.97, flipCosine: 0.927, mirrorDisagreement: 0.17 })).toBe(false); // a dog
-    expect(looksLikeFace({ detectorScore: 0.904, embeddingNorm: 2.0, flipCosine: 0.933, mirrorDisagreement: 0.106 })).toBe(true); // LFW 3/4 profile
-    expect(looksLikeFace({ detectorScore: 1, embeddingNorm: 2.2, flipCosine: 0.94, mirrorDisagreement: 0.3 })).toBe(true); // sunglasses, sure detector
+    expect(looksLikeFace({ detectorScore: 0.72, embeddingNorm: 1.94, flipCosine: 0.931, mirrorDisagreement: 0.13, faceSpace: 5 })).toBe(false); // lettering
+    expect(looksLikeFace({ detectorScore: 0.76, embeddingNorm: 2.8, flipCosine: 0.96, mirrorDisagreement: 0.3, faceSpace: 5 })).toBe(true); // one more sign only
+    expect(looksLikeFace({ detectorScore: 0.87, embeddingNorm: 1.97, flipCosine: 0.927, mirrorDisagreement: 0.17, faceSpace: 5 })).toBe(false); // a dog
+    expect(looksLikeFace({ detectorScore: 0.904, embeddingNorm: 2.0, flipCosine: 0.933, mirrorDisagreement: 0.106, faceSpace: 5 })).toBe(true); // LFW 3/4 profile
+    expect(looksLikeFace({ detectorScore: 1, embeddingNorm: 2.2, flipCosine: 0.94, mirrorDisagreement: 0.3, faceSpace: 5 })).toBe(true); // sunglasses, sure detector
   });
   it('measures how far the mirror image\'s alignment points disagree, over the eye distance', () => {
     const five = [{ x: 40, y: 50 }, { x: 60, y: 50 }, { x: 50, y: 60 }, { x: 42, y: 70 }, { x: 58, y: 70 }];
