@@ -55,6 +55,16 @@ async function writeCache(file: string, cache: Embeddings): Promise<void> {
   await writeFile(`${file}.noface.json`, JSON.stringify([...cache].filter(([, v]) => v === null).map(([p]) => p)));
 }
 
+/** The engine's sources (lib/engine, tests aside) and the model files' names and sizes, hashed. */
+async function engineFingerprint(modelDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const engineDir = resolve(import.meta.dirname, '..', 'lib', 'engine');
+  const sources = (await readdir(engineDir, { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  for (const file of sources) hash.update(file).update(await readFile(join(engineDir, file)));
+  for (const file of (await readdir(modelDir)).filter((f) => f.endsWith('.onnx')).sort()) hash.update(`${file}:${(await stat(join(modelDir, file))).size}`);
+  return hash.digest('hex');
+}
+
 /** Seeds the cache from an imported gallery: its rows are the same subject-face embeddings, keyed by path. */
 async function seedFromGallery(cache: Embeddings, galleryPath: string): Promise<number> {
   const gallery = await loadGallery(galleryPath);
@@ -214,7 +224,9 @@ async function main(): Promise<void> {
   if (!Number.isFinite(threshold)) throw new Error('--threshold takes a number');
   const people = await listPeople(dir);
   await mkdir(values.cache, { recursive: true });
-  const cacheFile = join(values.cache, `embeddings-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+  // Keyed on the engine too: embeddings cached by an older engine would report its figures, not this one's.
+  const key = createHash('sha256').update(dir).update(await engineFingerprint(config.MODEL_DIR)).digest('hex').slice(0, 12);
+  const cacheFile = join(values.cache, `embeddings-${key}`);
   const cache = await readCache(cacheFile);
   if (values['from-gallery']) console.log(`seeded ${await seedFromGallery(cache, values['from-gallery'])} embeddings from ${values['from-gallery']}`);
   const paths = [...people.values()].flat();
