@@ -29,6 +29,17 @@ export const FACE_PROBE: FaceProbe = { weights: FACE_PROBE_WEIGHTS, bias: FACE_P
 /** Detector probability from which a box is kept without the face-space probe. */
 export const FACE_SPACE_SURE = 0.99;
 
+/**
+ * How far above the limit a face's own (not flip-averaged) embedding must score to be kept without its
+ * mirror run: on 3,743 faces and dogs the two scores differed by at most 0.98 (p99.9 0.67).
+ */
+export const FACE_SPACE_BAND = 1.5;
+
+/** True when a score from the face's own embedding is too near the limit to decide without the flip-averaged one. */
+export function needsAveragedFaceSpace(ownScore: number, probe: FaceProbe = FACE_PROBE): boolean {
+  return ownScore < probe.limit + FACE_SPACE_BAND;
+}
+
 /** The probe's log-odds that `embedding` (unit, flip-averaged) is a face. */
 export function faceSpaceScore(embedding: Float32Array, probe: FaceProbe = FACE_PROBE): number {
   let z = probe.bias;

@@ -7,7 +7,7 @@ import { limits } from '../limits';
 import { decodeImage } from './decode';
 import { detectFaces } from './detect';
 import { alignFace, embedFace, embedFaceOnDemand, predictLandmarks } from './face';
-import { FACE_SPACE_SURE, faceSpaceScore, looksLikeFace } from './faceness';
+import { FACE_PROBE, FACE_SPACE_SURE, FACENESS_LIMITS, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace } from './faceness';
 import type { RgbImage, ScaledImage } from './image';
 import type { Detection } from './postprocess';
 import { predictAttributes, type AttributeNets } from './attribute-stage';
@@ -88,9 +88,14 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
     const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five, copies));
     const shape = () => ({ face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 } });
-    // A sure detection is kept whatever the faceness signs say, so its mirror run can wait.
-    if (opts.mirrorEmbedding === 'on-demand' && det.score >= FACE_SPACE_SURE) {
+    // The older faceness signs never drop a box at ≥ 0.95, so its mirror run can wait: the face-space probe
+    // (< 0.99) reads the face's own embedding and runs the mirror only when that is near the limit.
+    if (opts.mirrorEmbedding === 'on-demand' && det.score >= FACENESS_LIMITS.detectorScore) {
       const { embedding, flipAveraged } = await timed(timings, 'embed', () => embedFaceOnDemand(embedder, aligned));
+      if (det.score < FACE_SPACE_SURE && needsAveragedFaceSpace(faceSpaceScore(embedding))) {
+        const averaged = await timed(timings, 'embed', flipAveraged);
+        if (faceSpaceScore(averaged) < FACE_PROBE.limit) return null;
+      }
       return { ...shape(), embedding, flipAveraged };
     }
     const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));

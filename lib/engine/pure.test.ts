@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ARCFACE_TEMPLATE, applySimilarity, averageMirrored, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
 import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
 import { mirrorDisagreement, samplingSource } from './face';
-import { FACE_SPACE_SURE, faceSpaceScore, looksLikeFace, notFaceSigns } from './faceness';
+import { FACE_SPACE_BAND, FACE_SPACE_SURE, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace, notFaceSigns } from './faceness';
 import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
 import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
