@@ -24,16 +24,22 @@ import { toPlanar } from '../lib/engine/preprocess';
 import { createWorkerHost } from '../lib/engine/worker-host';
 import { createPhaseProgress } from './bench/progress';
 
-const MINING_THRESHOLD = 0.05;
-const NEGATIVE_BELOW = 0.6;
-const NEGATIVE_MIN_PX = 24;
-const NEGATIVES_PER_PHOTO = 6;
-const RAW_SURE = 0.97;
-const LFW_SURE = 0.9;
-const L2 = 1e-4;
-const ITERATIONS = 800;
-const STEP = 10;
-const LIMIT_MARGIN = 0.5;
+/** Which detector boxes become samples. */
+const MINING = {
+  /** Detector threshold while mining: low, to collect its near misses. */
+  threshold: 0.05,
+  /** A negative scores below this, and nothing scoring at least this may overlap it. */
+  negativeBelow: 0.6,
+  /** Smaller boxes are specks: not what the faceness check must learn. */
+  negativeMinPx: 24,
+  /** The hardest negatives (highest score) of each photo: bounds the work to ~8 net runs a photo. */
+  negativesPerPhoto: 6,
+  /** A raw-set box this sure is a face; LFW's central face needs less (its photos are all faces). */
+  rawSure: 0.97,
+  lfwSure: 0.9,
+} as const;
+/** Logistic regression: L2 weight, full-batch steps, step size; the limit's margin below the lowest held-out face. */
+const FIT = { l2: 1e-4, iterations: 800, step: 10, limitMargin: 0.5 } as const;
 const DOGS = 'raw/dlib_examples/examples/faces/dogs.jpg';
 
 type Label = 'face' | 'not-face' | 'dog';
@@ -70,7 +76,7 @@ function train(samples: Sample[]): FaceProbe {
   const faces = samples.filter((s) => s.label === 'face').length;
   const others = samples.length - faces;
   // Full-batch gradient descent on the class-balanced logistic loss: deterministic, and 10k × 512 is quick.
-  for (let it = 0; it < ITERATIONS; it++) {
+  for (let it = 0; it < FIT.iterations; it++) {
     const grad = new Float64Array(EMBEDDING_SIZE);
     let gradBias = 0;
     for (const s of samples) {
@@ -81,8 +87,8 @@ function train(samples: Sample[]): FaceProbe {
       for (let k = 0; k < EMBEDDING_SIZE; k++) grad[k]! += err * s.embedding[k]!;
       gradBias += err;
     }
-    for (let k = 0; k < EMBEDDING_SIZE; k++) weights[k]! -= STEP * (grad[k]! + L2 * weights[k]!);
-    bias -= STEP * gradBias;
+    for (let k = 0; k < EMBEDDING_SIZE; k++) weights[k]! -= FIT.step * (grad[k]! + FIT.l2 * weights[k]!);
+    bias -= FIT.step * gradBias;
   }
   return { weights: Float32Array.from(weights), bias, limit: Number.NEGATIVE_INFINITY };
 }
@@ -118,17 +124,16 @@ async function main(): Promise<void> {
     const file = relative(root, path);
     const img = await decodeImage(new Uint8Array(await readFile(path))).catch(() => null);
     if (!img) continue;
-    const found = await detectFaces(detector, img, 64, { threshold: MINING_THRESHOLD });
-    const likely = found.faces.filter((d) => d.score >= NEGATIVE_BELOW);
+    const found = await detectFaces(detector, img, 64, { threshold: MINING.threshold });
+    const likely = found.faces.filter((d) => d.score >= MINING.negativeBelow);
     const isLfw = path.startsWith(lfwDir);
     const picked = found.faces.flatMap((det, rank): Array<{ det: Detection; label: Label }> => {
       if (file === DOGS) return det.score >= 0.7 ? [{ det, label: 'dog' }] : [];
-      if (isLfw ? rank === 0 && det.score >= LFW_SURE : det.score >= RAW_SURE) return [{ det, label: 'face' }];
-      const clear = det.score < NEGATIVE_BELOW && det.x2 - det.x1 >= NEGATIVE_MIN_PX && !likely.some((l) => overlap(l, det) > 0.05);
+      if (isLfw ? rank === 0 && det.score >= MINING.lfwSure : det.score >= MINING.rawSure) return [{ det, label: 'face' }];
+      const clear = det.score < MINING.negativeBelow && det.x2 - det.x1 >= MINING.negativeMinPx && !likely.some((l) => overlap(l, det) > 0.05);
       return clear ? [{ det, label: 'not-face' }] : [];
     });
-    // The hardest negatives (highest score) only: bounds the work to ~8 net runs a photo.
-    const negatives = picked.filter((p) => p.label === 'not-face').sort((a, b) => b.det.score - a.det.score).slice(0, NEGATIVES_PER_PHOTO);
+    const negatives = picked.filter((p) => p.label === 'not-face').sort((a, b) => b.det.score - a.det.score).slice(0, MINING.negativesPerPhoto);
     picked.splice(0, picked.length, ...picked.filter((p) => p.label !== 'not-face'), ...negatives);
     await Promise.all(
       picked.map(async ({ det, label }) => {
@@ -147,7 +152,7 @@ async function main(): Promise<void> {
   const probe = train(trainSet);
   const scores = (label: Label, held: boolean) => samples.filter((s) => s.label === label && heldOut(s.file) === held).map((s) => faceSpaceScore(s.embedding, probe)).sort((a, b) => a - b);
   const heldFaces = scores('face', true);
-  probe.limit = round((heldFaces[0] ?? 0) - LIMIT_MARGIN);
+  probe.limit = round((heldFaces[0] ?? 0) - FIT.limitMargin);
   const heldOthers = scores('not-face', true);
   const dogs = samples.filter((s) => s.label === 'dog').map((s) => ({ detectorScore: round(s.detectorScore), faceSpace: round(faceSpaceScore(s.embedding, probe)) }));
   const rejected = heldOthers.filter((v) => v < probe.limit).length;
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
   const count = (label: Label, held: boolean) => samples.filter((s) => s.label === label && heldOut(s.file) === held).length;
   console.log(`trained on ${count('face', false)} faces and ${count('not-face', false)} detector false boxes (${photos.length} photos, half by path hash)`);
   console.log(`held out: ${heldFaces.length} faces, lowest ${round(heldFaces[0] ?? NaN)}, 0.1 % ${round(quantile(heldFaces, 0.001))}, 1 % ${round(quantile(heldFaces, 0.01))}`);
-  console.log(`limit ${probe.limit} (lowest held-out face − ${LIMIT_MARGIN}): rejects ${rejected} of ${heldOthers.length} held-out false boxes (${((100 * rejected) / Math.max(1, heldOthers.length)).toFixed(1)} %)`);
+  console.log(`limit ${probe.limit} (lowest held-out face − ${FIT.limitMargin}): rejects ${rejected} of ${heldOthers.length} held-out false boxes (${((100 * rejected) / Math.max(1, heldOthers.length)).toFixed(1)} %)`);
   console.log(`dogs.jpg (never trained on): ${dogs.map((d) => `detector ${d.detectorScore} → face-space ${d.faceSpace}`).join(', ')}`);
   if (values.write) {
     const out = resolve(import.meta.dirname, '..', 'lib', 'engine', 'face-probe-weights.ts');
