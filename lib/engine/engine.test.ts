@@ -49,6 +49,15 @@ describe('engine on real photos', () => {
     expect(onDemand.faces).toHaveLength(0);
   });
 
+  it('keeps a real face the detector is unsure of and drops blurred lettering the older signs kept (face-space probe)', async () => {
+    const laurie = await engine.analyze(await readFile(raw('glint_celebrity_images/Hugh Laurie/3412.png')), { embeddingsOnly: true, mirrorEmbedding: 'on-demand' });
+    expect(laurie.faces).toHaveLength(1);
+    expect(laurie.faces[0]!.face.Confidence).toBeLessThan(99); // inside the probe's range, so the probe kept it
+    const biden = await engine.analyze(await readFile(raw('face_recognition_ageitgey/examples/knn_examples/train/biden/biden2.jpg')), { embeddingsOnly: true });
+    expect(biden.faces).toHaveLength(1); // the face, not the 265 px of blurred text the detector scores 0.73
+    expect(biden.faces[0]!.face.Confidence).toBeGreaterThan(99);
+  });
+
   it('drops boxes that are not faces: the MADONNA lettering and an ear (the detector scores them 0.72-0.76)', async () => {
     const cover = await engine.analyze(await readFile(raw('five_celebrity_jasmcaus/Resources/Faces/val/madonna/2.jpg')), { embeddingsOnly: true });
     const rick = await engine.analyze(await readFile(raw('opencv4nodejs_twd/data/face-recognition/imgs/rick2.jpg')), { embeddingsOnly: true });
