@@ -13,14 +13,13 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../lib/engine/decode';
-import { detectFaces } from '../lib/engine/detect';
-import { alignFace, l2Normalize, predictLandmarks } from '../lib/engine/face';
+import { DETECTION_THRESHOLD, detectFaces } from '../lib/engine/detect';
+import { alignFace, embedFace, predictLandmarks } from '../lib/engine/face';
 import { faceSpaceScore, type FaceProbe } from '../lib/engine/faceness';
 import { loadDetector } from '../lib/engine/nets/detector';
 import { EMBEDDING_SIZE, loadEmbedder } from '../lib/engine/nets/embedder';
 import { loadLandmarker } from '../lib/engine/nets/landmarks';
 import type { Detection } from '../lib/engine/postprocess';
-import { toPlanar } from '../lib/engine/preprocess';
 import { createWorkerHost } from '../lib/engine/worker-host';
 import { createPhaseProgress } from './bench/progress';
 
@@ -51,13 +50,7 @@ interface Sample {
 }
 
 async function photosUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await photosUnder(path)));
-    else if (/\.(jpe?g|png)$/i.test(entry.name)) out.push(path);
-  }
-  return out.sort();
+  return (await readdir(dir, { recursive: true })).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => join(dir, f)).sort();
 }
 
 /** Share of the smaller box covered by the other: any overlap with a likely face rules a negative out. */
@@ -115,7 +108,6 @@ async function main(): Promise<void> {
     loadLandmarker(join(modelDir, 'fr_landmark.onnx'), host),
     loadEmbedder(join(modelDir, 'fr_feature.onnx'), host),
   ]);
-  const norm = { order: 'bgr', mean: [127, 127, 127], std: [128, 128, 128] } as const;
   const samples: Sample[] = [];
   const progress = createPhaseProgress();
   let done = 0;
@@ -128,21 +120,22 @@ async function main(): Promise<void> {
     const likely = found.faces.filter((d) => d.score >= MINING.negativeBelow);
     const isLfw = path.startsWith(lfwDir);
     const picked = found.faces.flatMap((det, rank): Array<{ det: Detection; label: Label }> => {
-      if (file === DOGS) return det.score >= 0.7 ? [{ det, label: 'dog' }] : [];
+      if (file === DOGS) return det.score >= DETECTION_THRESHOLD ? [{ det, label: 'dog' }] : [];
       if (isLfw ? rank === 0 && det.score >= MINING.lfwSure : det.score >= MINING.rawSure) return [{ det, label: 'face' }];
       const clear = det.score < MINING.negativeBelow && det.x2 - det.x1 >= MINING.negativeMinPx && !likely.some((l) => overlap(l, det) > 0.05);
       return clear ? [{ det, label: 'not-face' }] : [];
     });
     const negatives = picked.filter((p) => p.label === 'not-face').sort((a, b) => b.det.score - a.det.score).slice(0, MINING.negativesPerPhoto);
-    picked.splice(0, picked.length, ...picked.filter((p) => p.label !== 'not-face'), ...negatives);
-    await Promise.all(
-      picked.map(async ({ det, label }) => {
+    const chosen = [...picked.filter((p) => p.label !== 'not-face'), ...negatives];
+    // The engine's own flip-averaged embedding, so the probe sees exactly what faceness.ts will score.
+    const embedded = await Promise.all(
+      chosen.map(async ({ det, label }): Promise<Sample> => {
         const landmarks = await predictLandmarks(landmarker, img, det, found.levels);
-        const aligned = alignFace(img, landmarks.five, found.levels);
-        const [plain, mirrored] = await Promise.all([embedder.predict(toPlanar(aligned, 112, 112, norm)), embedder.predict(toPlanar(aligned, 112, 112, { ...norm, flip: true }))]);
-        samples.push({ file, label, detectorScore: det.score, embedding: l2Normalize(plain.map((v, k) => v + mirrored[k]!)) });
+        const { embedding } = await embedFace(embedder, alignFace(img, landmarks.five, found.levels));
+        return { file, label, detectorScore: det.score, embedding };
       }),
     );
+    samples.push(...embedded);
   }
   progress.update('mining', photos.length, photos.length, 'done');
   progress.stop();

@@ -81,9 +81,9 @@ export function notFaceSigns(s: FacenessSigns): number {
 export const DETECTOR_DOUBT = 0.8;
 
 /**
- * True when a detection should be kept as a face: one the detector is not sure of must pass the face-space
- * probe; then a doubtful detector (< 0.8) needs two of the other three
- * signs to drop a box, an unsure one (< 0.95) all three, a sure one is always kept.
+ * True when a detection should be kept as a face: one the detector is not sure of (< 0.99) must pass the
+ * face-space probe; then a doubtful detector (< 0.8) needs two of the other three signs to drop a box, an
+ * unsure one (< 0.95) all three, and a sure one is always kept.
  */
 export function looksLikeFace(s: FacenessSigns, probe: FaceProbe = FACE_PROBE): boolean {
   if (s.detectorScore < FACE_SPACE_SURE && s.faceSpace < probe.limit) return false;
