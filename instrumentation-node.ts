@@ -27,8 +27,9 @@ async function warmUp(): Promise<void> {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`not ready after ${warmUpTimeoutMs} ms`)), warmUpTimeoutMs);
     });
-    await Promise.race([getRecognizer(), timeout]);
-    console.log(`warm-up: pid ${process.pid} recognizer ready in ${Date.now() - started} ms`);
+    const recognizer = await Promise.race([getRecognizer(), timeout]);
+    const decoder = recognizer.kind === 'local' ? `, JPEG decoding through ${(await import('./lib/engine/decode')).jpegDecoder}` : '';
+    console.log(`warm-up: pid ${process.pid} recognizer ready in ${Date.now() - started} ms${decoder}`);
   } catch (error) {
     console.error(`warm-up: pid ${process.pid} recognizer failed to load; /api/health reports it`, error);
   } finally {

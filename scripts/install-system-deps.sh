@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (Chromium for Playwright, nginx for the deploy smoke test).
-# Idempotent: does nothing when both are present. Needs root (or sudo) the first time.
+# Installs the Debian packages the tests need (Chromium for Playwright, nginx for the deploy smoke test) and
+# libjpeg's headers, which npm ci needs to build the JPEG addon (native/jpeg-decode).
+# Idempotent: does nothing when all are present. Needs root (or sudo) the first time.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -f /usr/include/jpeglib.h ] || [ -f "/usr/include/$(uname -m)-linux-gnu/jpeglib.h" ] || missing+=(libjpeg-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

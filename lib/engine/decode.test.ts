@@ -1,0 +1,100 @@
+/** The decode stage: the JPEG addon gives sharp's exact pixels, and hands sharp what it should not decode. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage, decodeWithSharp, jpegDecoder, loadNativeJpeg, type NativeJpeg } from './decode';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const datasets = process.env.DATASETS_DIR ?? resolve(repoRoot, '../shared/datasets');
+const raw = (p: string) => resolve(datasets, 'raw', p);
+
+/** One photo of each kind of JPEG in the raw sets. */
+const KINDS = {
+  'baseline 4:2:0': raw('dlib_examples/examples/faces/2007_007763.jpg'),
+  'baseline 4:4:4': raw('dlib_examples/examples/faces/2008_001009.jpg'),
+  'progressive 4:2:0': raw('dlib_examples/examples/faces/Tom_Cruise_avp_2014_4.jpg'),
+  'progressive 4:4:4': raw('dlib_examples/examples/faces/dogs.jpg'),
+  greyscale: raw('five_celebrity_jasmcaus/Resources/Faces/val/madonna/4.jpg'),
+};
+
+function addon(): NativeJpeg {
+  const loaded = loadNativeJpeg();
+  if (!loaded) throw new Error('the JPEG addon is not built (npm ci builds it; it needs libjpeg-dev)');
+  return loaded;
+}
+
+async function decodeNative(bytes: Uint8Array, maxPixels = 40_000_000) {
+  return addon().decode(bytes, maxPixels);
+}
+
+describe('JPEG addon', () => {
+  it('is built and used for JPEGs', () => {
+    expect(jpegDecoder).toBe('libjpeg');
+  });
+
+  for (const [kind, file] of Object.entries(KINDS)) {
+    it(`gives sharp's exact pixels: ${kind}`, async () => {
+      const bytes = new Uint8Array(await readFile(file));
+      const native = await decodeNative(bytes);
+      const viaSharp = await decodeWithSharp(bytes);
+      if (!('data' in native)) throw new Error(`addon fell back: ${native.fallback}`);
+      expect([native.width, native.height]).toEqual([viaSharp.width, viaSharp.height]);
+      expect(Buffer.compare(native.data, Buffer.from(viaSharp.data))).toBe(0);
+    });
+  }
+
+  it('leaves a photo with an EXIF rotation to sharp, which turns it upright', async () => {
+    const upright = await readFile(KINDS['baseline 4:2:0']);
+    const rotated = new Uint8Array(await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer());
+    expect(await decodeNative(rotated)).toEqual({ fallback: 'oriented' });
+    const decoded = await decodeImage(rotated);
+    expect([decoded.width, decoded.height]).toEqual([500, 375]);
+    expect(Buffer.from(decoded.data).equals(Buffer.from((await decodeWithSharp(rotated)).data))).toBe(true);
+  });
+
+  it('leaves CMYK to sharp', async () => {
+    const cmyk = new Uint8Array(await sharp(await readFile(KINDS['baseline 4:4:4'])).toColourspace('cmyk').jpeg().toBuffer());
+    expect(await decodeNative(cmyk)).toMatchObject({ fallback: 'colour_space' });
+    const decoded = await decodeImage(cmyk);
+    expect([decoded.width, decoded.height, decoded.data.length]).toEqual([360, 480, 360 * 480 * 3]);
+  });
+
+  it('leaves truncated data to sharp, and decodes as sharp does', async () => {
+    const whole = new Uint8Array(await readFile(KINDS['baseline 4:2:0']));
+    const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
+    expect(await decodeNative(truncated)).toMatchObject({ fallback: 'warning' });
+    const ours = await decodeImage(truncated).then((img) => Buffer.from(img.data).toString('base64'), (error: { code?: string }) => `threw ${error.code}`);
+    const sharps = await decodeWithSharp(truncated).then((img) => Buffer.from(img.data).toString('base64'), (error: { code?: string }) => `threw ${error.code}`);
+    expect(ours).toBe(sharps);
+  });
+
+  it('rejects what is not a JPEG, so decodeImage gives the usual errors', async () => {
+    const garbage = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await decodeNative(garbage)).toMatchObject({ fallback: 'error' });
+    await expect(decodeImage(garbage)).rejects.toMatchObject({ code: 'invalid_input' });
+    const png = new Uint8Array(await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).png().toBuffer());
+    expect(await decodeNative(png)).toEqual({ fallback: 'not_jpeg' });
+  });
+
+  it('checks the pixel limit from the header, before decoding', async () => {
+    const bytes = new Uint8Array(await readFile(KINDS['baseline 4:2:0']));
+    expect(await decodeNative(bytes, 500 * 375 - 1)).toEqual({ fallback: 'too_large' });
+    expect(await decodeNative(bytes, 500 * 375)).toMatchObject({ width: 500, height: 375 });
+  });
+
+  it('refuses arguments of the wrong type', () => {
+    expect(() => addon().decode('not bytes' as unknown as Uint8Array, 1)).toThrow(TypeError);
+  });
+
+  it('decodes many photos at once, each to its own pixels', async () => {
+    const files = Object.values(KINDS);
+    const bytes = await Promise.all(files.map(async (f) => new Uint8Array(await readFile(f))));
+    const together = await Promise.all(bytes.flatMap((b) => [decodeNative(b), decodeNative(b)]));
+    const alone = await Promise.all(bytes.map((b) => decodeWithSharp(b)));
+    together.forEach((result, i) => {
+      if (!('data' in result)) throw new Error(`addon fell back: ${result.fallback}`);
+      expect(Buffer.compare(result.data, Buffer.from(alone[i >> 1]!.data))).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,12 @@
+/** What `decode` gives: RGB pixels, or why the caller should decode another way. */
+export type DecodeResult =
+  | { width: number; height: number; data: Buffer }
+  | { fallback: 'not_jpeg' | 'oriented' | 'colour_space' | 'too_large' | 'warning' | 'error'; message?: string };
+
+/**
+ * Decodes a JPEG to 8-bit RGB (HWC, no padding) on a libuv thread with the system's libjpeg: accurate
+ * integer IDCT and fancy upsampling, as libvips does. Anything it would not decode exactly as sharp does
+ * (an EXIF orientation other than 1, CMYK, a libjpeg warning such as truncated data) comes back as a
+ * fallback, so the caller decodes with sharp instead.
+ */
+export function decode(bytes: Uint8Array, maxPixels: number): Promise<DecodeResult>;

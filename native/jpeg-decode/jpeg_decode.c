@@ -1,0 +1,227 @@
+// JPEG → RGB with the system's libjpeg(-turbo), as an N-API addon. Why not sharp: for a 0.5-1 MP photo
+// libvips' pipeline took 6-8 ms where libjpeg alone takes 3-4.5 ms, for the same pixels (docs/engine.md).
+// Decodes only what it decodes exactly as libvips does; everything else is a "fallback" for sharp.
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jpeglib.h>
+
+typedef struct {
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  int warned;
+  char message[JMSG_LENGTH_MAX];
+} ErrorManager;
+
+static void on_error(j_common_ptr cinfo) {
+  ErrorManager *err = (ErrorManager *)cinfo->err;
+  (*cinfo->err->format_message)(cinfo, err->message);
+  longjmp(err->jump, 1);
+}
+
+// Level -1 is a warning (corrupt or truncated data libjpeg papers over): libvips' handling of those
+// depends on its fail-on level, so the photo goes to sharp. Other levels are trace messages.
+static void on_message(j_common_ptr cinfo, int level) {
+  ErrorManager *err = (ErrorManager *)cinfo->err;
+  if (level < 0 && !err->warned) {
+    err->warned = 1;
+    (*cinfo->err->format_message)(cinfo, err->message);
+  }
+}
+
+static unsigned read16(const uint8_t *p, int little) { return little ? p[0] | p[1] << 8 : p[0] << 8 | p[1]; }
+static uint32_t read32(const uint8_t *p, int little) {
+  return little ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+                : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+// The EXIF orientation tag (0x0112) of IFD0 in an APP1 "Exif" segment; 1 when there is none.
+static unsigned exif_orientation(const uint8_t *data, size_t length) {
+  if (length < 14 || memcmp(data, "Exif\0\0", 6) != 0) return 1;
+  const uint8_t *tiff = data + 6;
+  size_t size = length - 6;
+  int little = tiff[0] == 'I' && tiff[1] == 'I';
+  if (!little && !(tiff[0] == 'M' && tiff[1] == 'M')) return 1;
+  uint32_t ifd = read32(tiff + 4, little);
+  if (ifd > size - 2) return 1;
+  unsigned count = read16(tiff + ifd, little);
+  for (unsigned i = 0; i < count; i++) {
+    size_t entry = ifd + 2 + (size_t)i * 12;
+    if (entry + 12 > size) return 1;
+    if (read16(tiff + entry, little) == 0x0112) return read16(tiff + entry + 8, little);
+  }
+  return 1;
+}
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref input_ref;
+  const uint8_t *input;
+  size_t input_length;
+  double max_pixels;
+  // Results.
+  uint8_t *pixels;
+  unsigned width, height;
+  const char *fallback;
+  char message[JMSG_LENGTH_MAX];
+} DecodeJob;
+
+static void decode_execute(napi_env env, void *data) {
+  (void)env;
+  DecodeJob *job = (DecodeJob *)data;
+  if (job->input_length < 3 || job->input[0] != 0xFF || job->input[1] != 0xD8 || job->input[2] != 0xFF) {
+    job->fallback = "not_jpeg";
+    return;
+  }
+  struct jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  memset(&err, 0, sizeof err);
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = on_error;
+  err.pub.emit_message = on_message;
+  // volatile: assigned after setjmp and read after a longjmp back to it.
+  uint8_t *volatile pixels = NULL;
+  if (setjmp(err.jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    free(pixels);
+    job->fallback = "error";
+    memcpy(job->message, err.message, sizeof job->message);
+    return;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, job->input, (unsigned long)job->input_length);
+  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_read_header(&cinfo, TRUE);
+  for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next) {
+    if (m->marker == JPEG_APP0 + 1 && exif_orientation(m->data, m->data_length) != 1) job->fallback = "oriented";
+  }
+  if (cinfo.jpeg_color_space != JCS_YCbCr && cinfo.jpeg_color_space != JCS_GRAYSCALE && cinfo.jpeg_color_space != JCS_RGB) {
+    job->fallback = "colour_space";
+  }
+  if ((double)cinfo.image_width * (double)cinfo.image_height > job->max_pixels) job->fallback = "too_large";
+  if (job->fallback) {
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  cinfo.out_color_space = JCS_RGB;
+  cinfo.dct_method = JDCT_ISLOW;
+  cinfo.do_fancy_upsampling = TRUE;
+  jpeg_start_decompress(&cinfo);
+  size_t stride = (size_t)cinfo.output_width * 3;
+  pixels = (uint8_t *)malloc(stride * cinfo.output_height);
+  if (!pixels) {
+    jpeg_destroy_decompress(&cinfo);
+    job->fallback = "error";
+    snprintf(job->message, sizeof job->message, "out of memory");
+    return;
+  }
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row = pixels + stride * cinfo.output_scanline;
+    jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_decompress(&cinfo);
+  job->width = cinfo.output_width;
+  job->height = cinfo.output_height;
+  jpeg_destroy_decompress(&cinfo);
+  if (err.warned) {
+    free(pixels);
+    job->fallback = "warning";
+    memcpy(job->message, err.message, sizeof job->message);
+    return;
+  }
+  job->pixels = pixels;
+}
+
+static void free_pixels(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+static void set_string(napi_env env, napi_value object, const char *key, const char *value) {
+  napi_value string;
+  napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &string);
+  napi_set_named_property(env, object, key, string);
+}
+
+static void decode_complete(napi_env env, napi_status status, void *data) {
+  DecodeJob *job = (DecodeJob *)data;
+  napi_value result;
+  napi_create_object(env, &result);
+  if (status != napi_ok) {
+    set_string(env, result, "fallback", "error");
+    set_string(env, result, "message", "decode was cancelled");
+  } else if (job->fallback) {
+    set_string(env, result, "fallback", job->fallback);
+    if (job->message[0]) set_string(env, result, "message", job->message);
+  } else {
+    napi_value width, height, buffer;
+    size_t length = (size_t)job->width * job->height * 3;
+    napi_create_uint32(env, job->width, &width);
+    napi_create_uint32(env, job->height, &height);
+    if (napi_create_external_buffer(env, length, job->pixels, free_pixels, NULL, &buffer) == napi_ok) {
+      napi_set_named_property(env, result, "width", width);
+      napi_set_named_property(env, result, "height", height);
+      napi_set_named_property(env, result, "data", buffer);
+    } else {
+      free(job->pixels);
+      set_string(env, result, "fallback", "error");
+      set_string(env, result, "message", "could not hand the pixels to JavaScript");
+    }
+  }
+  napi_resolve_deferred(env, job->deferred, result);
+  napi_delete_reference(env, job->input_ref);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+// decode(bytes: Uint8Array, maxPixels: number): Promise<DecodeResult>
+static napi_value decode(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool is_typed_array = false;
+  if (argc < 2 || napi_is_typedarray(env, argv[0], &is_typed_array) != napi_ok || !is_typed_array) {
+    napi_throw_type_error(env, NULL, "decode(bytes: Uint8Array, maxPixels: number)");
+    return NULL;
+  }
+  napi_typedarray_type type;
+  size_t length;
+  void *bytes;
+  napi_get_typedarray_info(env, argv[0], &type, &length, &bytes, NULL, NULL);
+  double max_pixels;
+  if (type != napi_uint8_array || napi_get_value_double(env, argv[1], &max_pixels) != napi_ok) {
+    napi_throw_type_error(env, NULL, "decode(bytes: Uint8Array, maxPixels: number)");
+    return NULL;
+  }
+  DecodeJob *job = (DecodeJob *)calloc(1, sizeof(DecodeJob));
+  if (!job) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  job->input = (const uint8_t *)bytes;
+  job->input_length = length;
+  job->max_pixels = max_pixels;
+  napi_value promise, name;
+  napi_create_promise(env, &job->deferred, &promise);
+  // Keeps the input alive (and its bytes in place) until the decode on the worker thread is done.
+  napi_create_reference(env, argv[0], 1, &job->input_ref);
+  napi_create_string_utf8(env, "jpegDecode", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, decode_execute, decode_complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
+  napi_set_named_property(env, exports, "decode", fn);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
