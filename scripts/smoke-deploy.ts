@@ -92,6 +92,11 @@ async function checkReload(base: string, pm2: Pm2, logDir: string, resultId: str
   await waitFor('old workers to log their exit', async () => before.every((w) => !isAlive(w.pid)), 45_000);
   const drained = before.filter((w) => new RegExp(`shutdown: pid ${w.pid} exit`).test(readFileSync(join(logDir, 'app-out.log'), 'utf8')));
   expect(drained.length === before.length, `old workers drained and exited cleanly (${drained.length}/${before.length} logged the shutdown hooks)`, findings);
+  // The JPEG addon is copied into each release by hand (build-standalone.mjs): a release without it would
+  // still work, only slower, so only the warm-up line tells.
+  const log = readFileSync(join(logDir, 'app-out.log'), 'utf8');
+  const viaLibjpeg = after.filter((w) => new RegExp(`warm-up: pid ${w.pid} recognizer ready in \\d+ ms, JPEG decoding through libjpeg`).test(log));
+  expect(viaLibjpeg.length === after.length, `the release decodes JPEGs through the libjpeg addon (${viaLibjpeg.length}/${after.length} workers said so at warm-up)`, findings);
 }
 
 async function teardown(pm2: Pm2 | undefined, nginx: PrivateNginx | undefined, pids: number[]): Promise<string[]> {
