@@ -24,6 +24,21 @@ function addon(): NativeJpeg {
   return loaded;
 }
 
+/** Overwrites the value of the EXIF orientation entry (IFD0 tag 0x0112) in place. */
+function setOrientationValue(jpeg: Uint8Array, value: number): void {
+  const exif = Buffer.from(jpeg).indexOf('Exif\0\0', 0, 'latin1');
+  if (exif < 0) throw new Error('no EXIF segment');
+  const tiff = exif + 6;
+  const view = new DataView(jpeg.buffer, jpeg.byteOffset);
+  const little = jpeg[tiff] === 0x49;
+  const ifd = tiff + view.getUint32(tiff + 4, little);
+  for (let i = 0; i < view.getUint16(ifd, little); i++) {
+    const entry = ifd + 2 + i * 12;
+    if (view.getUint16(entry, little) === 0x0112) return view.setUint16(entry + 8, value, little);
+  }
+  throw new Error('no orientation entry');
+}
+
 async function decodeNative(bytes: Uint8Array, maxPixels = 40_000_000) {
   return addon().decode(bytes, maxPixels);
 }
@@ -44,13 +59,24 @@ describe('JPEG addon', () => {
     });
   }
 
-  it('leaves a photo with an EXIF rotation to sharp, which turns it upright', async () => {
-    const upright = await readFile(KINDS['baseline 4:2:0']);
-    const rotated = new Uint8Array(await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer());
-    expect(await decodeNative(rotated)).toEqual({ fallback: 'oriented' });
-    const decoded = await decodeImage(rotated);
-    expect([decoded.width, decoded.height]).toEqual([500, 375]);
-    expect(Buffer.from(decoded.data).equals(Buffer.from((await decodeWithSharp(rotated)).data))).toBe(true);
+  it('turns every EXIF orientation upright exactly as sharp does', async () => {
+    const stored = await readFile(KINDS['baseline 4:2:0']); // 500×375
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const tagged = new Uint8Array(await sharp(stored).withMetadata({ orientation }).jpeg().toBuffer());
+      const native = await decodeNative(tagged);
+      const viaSharp = await decodeWithSharp(tagged);
+      if (!('data' in native)) throw new Error(`orientation ${orientation}: addon fell back: ${native.fallback}`);
+      expect([native.width, native.height], `orientation ${orientation}`).toEqual(orientation >= 5 ? [375, 500] : [500, 375]);
+      expect(Buffer.compare(native.data, Buffer.from(viaSharp.data)), `orientation ${orientation}`).toBe(0);
+    }
+  });
+
+  it('leaves an orientation tag it cannot read plainly to sharp', async () => {
+    const tagged = new Uint8Array(await sharp(await readFile(KINDS['baseline 4:2:0'])).withMetadata({ orientation: 6 }).jpeg().toBuffer());
+    setOrientationValue(tagged, 9);
+    expect(await decodeNative(tagged)).toEqual({ fallback: 'oriented' });
+    const decoded = await decodeImage(tagged);
+    expect(Buffer.from(decoded.data).equals(Buffer.from((await decodeWithSharp(tagged)).data))).toBe(true);
   });
 
   it('leaves CMYK to sharp', async () => {

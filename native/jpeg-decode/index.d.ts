@@ -4,9 +4,9 @@ export type DecodeResult =
   | { fallback: 'not_jpeg' | 'oriented' | 'colour_space' | 'too_large' | 'warning' | 'error'; message?: string };
 
 /**
- * Decodes a JPEG to 8-bit RGB (HWC, no padding) on a libuv thread with the system's libjpeg: accurate
- * integer IDCT and fancy upsampling, as libvips does. Anything it would not decode exactly as sharp does
- * (an EXIF orientation other than 1, CMYK, a libjpeg warning such as truncated data) comes back as a
- * fallback, so the caller decodes with sharp instead.
+ * Decodes a JPEG to upright 8-bit RGB (HWC, no padding) on a libuv thread with the system's libjpeg:
+ * accurate integer IDCT and fancy upsampling as libvips does, EXIF orientation applied as sharp's rotate()
+ * does. Anything it would not decode exactly as sharp does (an odd orientation tag, CMYK, a libjpeg
+ * warning such as truncated data) comes back as a fallback, so the caller decodes with sharp instead.
  */
 export function decode(bytes: Uint8Array, maxPixels: number): Promise<DecodeResult>;

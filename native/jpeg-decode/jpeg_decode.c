@@ -4,6 +4,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,8 @@ static uint32_t read32(const uint8_t *p, int little) {
                 : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-// The EXIF orientation tag (0x0112) of IFD0 in an APP1 "Exif" segment; 1 when there is none.
+// The EXIF orientation (tag 0x0112 of IFD0) in an APP1 "Exif" segment: 1 when there is none, 0 when the
+// tag is there but not a plain 1-8 SHORT (then sharp, whose reading of odd EXIF we do not second-guess).
 static unsigned exif_orientation(const uint8_t *data, size_t length) {
   if (length < 14 || memcmp(data, "Exif\0\0", 6) != 0) return 1;
   const uint8_t *tiff = data + 6;
@@ -52,9 +54,55 @@ static unsigned exif_orientation(const uint8_t *data, size_t length) {
   for (unsigned i = 0; i < count; i++) {
     size_t entry = ifd + 2 + (size_t)i * 12;
     if (entry + 12 > size) return 1;
-    if (read16(tiff + entry, little) == 0x0112) return read16(tiff + entry + 8, little);
+    if (read16(tiff + entry, little) != 0x0112) continue;
+    unsigned value = read16(tiff + entry + 8, little);
+    return read16(tiff + entry + 2, little) == 3 && value >= 1 && value <= 8 ? value : 0;
   }
   return 1;
+}
+
+// Where stored pixel (sx, sy) goes in the upright image, for EXIF orientation 1-8: pixel index
+// start + sx * step_x + sy * step_y. The same pixel moves as libvips' autorotate (decode.test.ts).
+typedef struct {
+  ptrdiff_t start, step_x, step_y;
+  unsigned width, height;
+} Placement;
+
+static Placement placement(unsigned orientation, unsigned w, unsigned h) {
+  const ptrdiff_t W = w, H = h;
+  int quarter = orientation >= 5;
+  const ptrdiff_t ow = quarter ? H : W;
+  Placement p = {0, 1, ow, quarter ? h : w, quarter ? w : h};
+  switch (orientation) {
+    case 2: p.start = W - 1; p.step_x = -1; break;
+    case 3: p.start = (H - 1) * ow + W - 1; p.step_x = -1; p.step_y = -ow; break;
+    case 4: p.start = (H - 1) * ow; p.step_y = -ow; break;
+    case 5: p.step_x = ow; p.step_y = 1; break;
+    case 6: p.start = H - 1; p.step_x = ow; p.step_y = -1; break;
+    case 7: p.start = (W - 1) * ow + H - 1; p.step_x = -ow; p.step_y = -1; break;
+    case 8: p.start = (W - 1) * ow; p.step_x = -ow; p.step_y = 1; break;
+    default: break;
+  }
+  return p;
+}
+
+// Places a strip of decoded rows (first_row.. first_row + rows - 1) into the upright image, 32 columns at
+// a time so the writes of a quarter turn stay within a few cache lines per output row.
+static void place_strip(const uint8_t *strip, unsigned w, unsigned first_row, unsigned rows, const Placement *p, uint8_t *out) {
+  enum { BLOCK = 32 };
+  for (unsigned bx = 0; bx < w; bx += BLOCK) {
+    unsigned x_end = bx + BLOCK < w ? bx + BLOCK : w;
+    for (unsigned sx = bx; sx < x_end; sx++) {
+      ptrdiff_t target = p->start + (ptrdiff_t)sx * p->step_x + (ptrdiff_t)first_row * p->step_y;
+      const uint8_t *source = strip + (size_t)sx * 3;
+      for (unsigned r = 0; r < rows; r++, target += p->step_y, source += (size_t)w * 3) {
+        uint8_t *o = out + target * 3;
+        o[0] = source[0];
+        o[1] = source[1];
+        o[2] = source[2];
+      }
+    }
+  }
 }
 
 typedef struct {
@@ -86,9 +134,11 @@ static void decode_execute(napi_env env, void *data) {
   err.pub.emit_message = on_message;
   // volatile: assigned after setjmp and read after a longjmp back to it.
   uint8_t *volatile pixels = NULL;
+  uint8_t *volatile strip = NULL;
   if (setjmp(err.jump)) {
     jpeg_destroy_decompress(&cinfo);
     free(pixels);
+    free(strip);
     job->fallback = "error";
     memcpy(job->message, err.message, sizeof job->message);
     return;
@@ -97,9 +147,13 @@ static void decode_execute(napi_env env, void *data) {
   jpeg_mem_src(&cinfo, job->input, (unsigned long)job->input_length);
   jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
   jpeg_read_header(&cinfo, TRUE);
+  unsigned orientation = 1, exif_segments = 0;
   for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next) {
-    if (m->marker == JPEG_APP0 + 1 && exif_orientation(m->data, m->data_length) != 1) job->fallback = "oriented";
+    if (m->marker != JPEG_APP0 + 1 || m->data_length < 6 || memcmp(m->data, "Exif\0\0", 6) != 0) continue;
+    exif_segments++;
+    orientation = exif_orientation(m->data, m->data_length);
   }
+  if (orientation == 0 || exif_segments > 1) job->fallback = "oriented";
   if (cinfo.jpeg_color_space != JCS_YCbCr && cinfo.jpeg_color_space != JCS_GRAYSCALE && cinfo.jpeg_color_space != JCS_RGB) {
     job->fallback = "colour_space";
   }
@@ -112,22 +166,35 @@ static void decode_execute(napi_env env, void *data) {
   cinfo.dct_method = JDCT_ISLOW;
   cinfo.do_fancy_upsampling = TRUE;
   jpeg_start_decompress(&cinfo);
-  size_t stride = (size_t)cinfo.output_width * 3;
-  pixels = (uint8_t *)malloc(stride * cinfo.output_height);
-  if (!pixels) {
+  const unsigned w = cinfo.output_width, h = cinfo.output_height;
+  const size_t stride = (size_t)w * 3;
+  enum { STRIP_ROWS = 32 };
+  pixels = (uint8_t *)malloc(stride * h);
+  // A rotated photo is decoded a strip at a time and placed upright: no second full-size buffer.
+  if (orientation > 1) strip = (uint8_t *)malloc(stride * STRIP_ROWS);
+  if (!pixels || (orientation > 1 && !strip)) {
     jpeg_destroy_decompress(&cinfo);
+    free(pixels);
+    free(strip);
     job->fallback = "error";
     snprintf(job->message, sizeof job->message, "out of memory");
     return;
   }
-  while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW row = pixels + stride * cinfo.output_scanline;
-    jpeg_read_scanlines(&cinfo, &row, 1);
+  const Placement place = placement(orientation, w, h);
+  while (cinfo.output_scanline < h) {
+    unsigned first = cinfo.output_scanline, rows = 0;
+    uint8_t *target = orientation > 1 ? strip : pixels + stride * first;
+    while (rows < STRIP_ROWS && cinfo.output_scanline < h) {
+      JSAMPROW row = target + stride * rows;
+      rows += jpeg_read_scanlines(&cinfo, &row, 1);
+    }
+    if (orientation > 1) place_strip(strip, w, first, rows, &place, pixels);
   }
   jpeg_finish_decompress(&cinfo);
-  job->width = cinfo.output_width;
-  job->height = cinfo.output_height;
   jpeg_destroy_decompress(&cinfo);
+  free(strip);
+  job->width = place.width;
+  job->height = place.height;
   if (err.warned) {
     free(pixels);
     job->fallback = "warning";

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { createEngine } from '../../lib/engine/index';
+import { jpegDecoder } from '../../lib/engine/decode';
 import type { AnalyzeOptions, FaceEngine } from '../../lib/engine/types';
 import { peakRssMb } from './child';
 import { buildGalleryMatcher, type GalleryMatcher } from './gallery-index';
@@ -138,7 +139,7 @@ export async function benchOurs(photos: BenchPhoto[], iterations: number, intraO
   const engine = await createEngine(intraOpThreads === undefined ? { modelDir } : { modelDir, intraOpThreads });
   const match = buildE2eMatcher();
   const out: OursResult = {
-    settings: `onnxruntime-node CPU, intraOpThreads ${intraOpThreads ?? 'default'}, match against a synthetic gallery of ${E2E_GALLERY_ROWS} embeddings / ${E2E_GALLERY_PEOPLE} people`,
+    settings: `onnxruntime-node CPU, intraOpThreads ${intraOpThreads ?? 'default'}, JPEGs decoded through ${jpegDecoder}, match against a synthetic gallery of ${E2E_GALLERY_ROWS} embeddings / ${E2E_GALLERY_PEOPLE} people`,
     stages: {},
     perPhoto: {},
     faces: {},
