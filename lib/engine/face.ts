@@ -168,6 +168,8 @@ export interface OnDemandEmbedding {
   /** float32 [512], unit length: the embedding of the aligned face alone. */
   embedding: Float32Array;
   /** Runs the mirror image on first call: resolves to exactly what embedFace gives for this face. */
+  withMirror: () => Promise<FaceEmbedding>;
+  /** withMirror's flip-averaged embedding. */
   flipAveraged: () => Promise<Float32Array>;
 }
 
@@ -177,9 +179,11 @@ export interface OnDemandEmbedding {
  */
 export async function embedFaceOnDemand(model: EmbedderModel, aligned: Float32Array): Promise<OnDemandEmbedding> {
   const plain = await model.predict(embedderInput(aligned, false));
-  let averaged: Promise<Float32Array> | undefined;
+  let both: Promise<FaceEmbedding> | undefined;
+  const withMirror = () => (both ??= model.predict(embedderInput(aligned, true)).then((mirrored) => combine(plain, mirrored)));
   return {
     embedding: l2Normalize(plain.slice()),
-    flipAveraged: () => (averaged ??= model.predict(embedderInput(aligned, true)).then((mirrored) => combine(plain, mirrored).embedding)),
+    withMirror,
+    flipAveraged: () => withMirror().then((combined) => combined.embedding),
   };
 }

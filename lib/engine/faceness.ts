@@ -40,6 +40,11 @@ export function needsAveragedFaceSpace(ownScore: number, probe: FaceProbe = FACE
   return ownScore < probe.limit + FACE_SPACE_BAND;
 }
 
+/** True when a score from the face's own embedding is so far below the limit that the flip-averaged one cannot pass. */
+export function surelyOutsideFaceSpace(ownScore: number, probe: FaceProbe = FACE_PROBE): boolean {
+  return ownScore < probe.limit - FACE_SPACE_BAND;
+}
+
 /** The probe's log-odds that `embedding` (unit, flip-averaged) is a face. */
 export function faceSpaceScore(embedding: Float32Array, probe: FaceProbe = FACE_PROBE): number {
   let z = probe.bias;

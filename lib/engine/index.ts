@@ -7,7 +7,7 @@ import { limits } from '../limits';
 import { decodeImage } from './decode';
 import { detectFaces } from './detect';
 import { alignFace, embedFace, embedFaceOnDemand, predictLandmarks } from './face';
-import { FACE_PROBE, FACE_SPACE_SURE, FACENESS_LIMITS, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace } from './faceness';
+import { FACE_PROBE, FACE_SPACE_SURE, FACENESS_LIMITS, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace, surelyOutsideFaceSpace } from './faceness';
 import type { RgbImage, ScaledImage } from './image';
 import type { Detection } from './postprocess';
 import { predictAttributes, type AttributeNets } from './attribute-stage';
@@ -88,15 +88,23 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
     const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five, copies));
     const shape = () => ({ face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 } });
-    // The older faceness signs never drop a box at ≥ 0.95, so its mirror run can wait: the face-space probe
-    // (< 0.99) reads the face's own embedding and runs the mirror only when that is near the limit.
-    if (opts.mirrorEmbedding === 'on-demand' && det.score >= FACENESS_LIMITS.detectorScore) {
-      const { embedding, flipAveraged } = await timed(timings, 'embed', () => embedFaceOnDemand(embedder, aligned));
-      if (det.score < FACE_SPACE_SURE && needsAveragedFaceSpace(faceSpaceScore(embedding))) {
-        const averaged = await timed(timings, 'embed', flipAveraged);
-        if (faceSpaceScore(averaged) < FACE_PROBE.limit) return null;
+    if (opts.mirrorEmbedding === 'on-demand') {
+      // The face-space probe (< 0.99) reads the face's own embedding first: far below its limit the box is
+      // dropped, far above it kept, and only in between does the mirror run decide.
+      const own = await timed(timings, 'embed', () => embedFaceOnDemand(embedder, aligned));
+      const ownFaceSpace = faceSpaceScore(own.embedding);
+      if (det.score < FACE_SPACE_SURE && surelyOutsideFaceSpace(ownFaceSpace)) return null;
+      // The older signs never drop a box at ≥ 0.95, so its mirror run can wait (lib/gallery matchFace).
+      if (det.score >= FACENESS_LIMITS.detectorScore) {
+        if (det.score < FACE_SPACE_SURE && needsAveragedFaceSpace(ownFaceSpace)) {
+          const averaged = await timed(timings, 'embed', own.flipAveraged);
+          if (faceSpaceScore(averaged) < FACE_PROBE.limit) return null;
+        }
+        return { ...shape(), embedding: own.embedding, flipAveraged: own.flipAveraged };
       }
-      return { ...shape(), embedding, flipAveraged };
+      const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', own.withMirror);
+      const signs = { detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement, faceSpace: faceSpaceScore(embedding) };
+      return looksLikeFace(signs) ? { ...shape(), embedding } : null;
     }
     const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
     const signs = { detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement, faceSpace: faceSpaceScore(embedding) };
