@@ -6,7 +6,7 @@ import path from 'node:path';
 import { limits } from '../limits';
 import { decodeImage } from './decode';
 import { detectFaces } from './detect';
-import { alignFace, embedFace, embedFaceOnDemand, predictLandmarks } from './face';
+import { alignFace, embedFace, embedFaceOnDemand, predictLandmarks, type OnDemandEmbedding } from './face';
 import { FACE_PROBE, FACE_SPACE_SURE, FACENESS_LIMITS, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace, surelyOutsideFaceSpace } from './faceness';
 import type { RgbImage, ScaledImage } from './image';
 import type { Detection } from './postprocess';
@@ -88,10 +88,11 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     const landmarks = await timed(timings, 'landmarks', () => predictLandmarks(landmarker, img, det, copies));
     const aligned = await timed(timings, 'align', async () => alignFace(img, landmarks.five, copies));
     const shape = () => ({ face: toComparedFace(det, landmarks.points, img), box: { x: det.x1, y: det.y1, width: det.x2 - det.x1, height: det.y2 - det.y1 } });
+    let own: OnDemandEmbedding | undefined;
     if (opts.mirrorEmbedding === 'on-demand') {
       // The face-space probe (< 0.99) reads the face's own embedding first: far below its limit the box is
       // dropped, far above it kept, and only in between does the mirror run decide.
-      const own = await timed(timings, 'embed', () => embedFaceOnDemand(embedder, aligned));
+      own = await timed(timings, 'embed', () => embedFaceOnDemand(embedder, aligned));
       const ownFaceSpace = faceSpaceScore(own.embedding);
       if (det.score < FACE_SPACE_SURE && surelyOutsideFaceSpace(ownFaceSpace)) return null;
       // The older signs never drop a box at ≥ 0.95, so its mirror run can wait (lib/gallery matchFace).
@@ -102,14 +103,11 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
         }
         return { ...shape(), embedding: own.embedding, flipAveraged: own.flipAveraged };
       }
-      const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', own.withMirror);
-      const signs = { detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement, faceSpace: faceSpaceScore(embedding) };
-      return looksLikeFace(signs) ? { ...shape(), embedding } : null;
     }
-    const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', () => embedFace(embedder, aligned));
+    // Below 0.95 on demand (its own embedding already run), or always: every faceness sign, both runs.
+    const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', own ? own.withMirror : () => embedFace(embedder, aligned));
     const signs = { detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement, faceSpace: faceSpaceScore(embedding) };
-    if (!looksLikeFace(signs)) return null;
-    return { ...shape(), embedding };
+    return looksLikeFace(signs) ? { ...shape(), embedding } : null;
   }
 
   /** A kept box's full analysis: its recognition (perhaps started early) with the attribute nets beside it. */

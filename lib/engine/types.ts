@@ -38,7 +38,8 @@ export interface AnalyzeOptions {
    * 'always' (default): every embedding is flip-averaged (the face and its mirror image, two net runs).
    * 'on-demand': a face the detector is sure of gets its own embedding and runs the mirror image only when
    * `flipAveraged` is called, as the recognizer does for the few matches it could change (lib/gallery
-   * matchFace). Unsure boxes (< 0.95) always run both: the faceness check needs the two runs' agreement.
+   * matchFace). Unsure boxes (< 0.95) run both (the faceness check needs the two runs' agreement) unless
+   * their own embedding already puts them far outside face space.
    * Up to 0.99 the mirror also runs when the face-space probe's score is near its limit (faceness.ts).
    */
   mirrorEmbedding?: 'always' | 'on-demand';
