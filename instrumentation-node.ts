@@ -28,7 +28,8 @@ async function warmUp(): Promise<void> {
       timer = setTimeout(() => reject(new Error(`not ready after ${warmUpTimeoutMs} ms`)), warmUpTimeoutMs);
     });
     const recognizer = await Promise.race([getRecognizer(), timeout]);
-    const decoder = recognizer.kind === 'local' ? `, JPEG decoding through ${(await import('./lib/engine/decode')).jpegDecoder}` : '';
+    const native = recognizer.kind === 'local' ? await import('./lib/engine/native') : null;
+    const decoder = native ? `, JPEG decoding through ${native.nativeJpeg ? 'libjpeg' : 'sharp'}, pixel loops in ${native.pixelKernelsIn}` : '';
     console.log(`warm-up: pid ${process.pid} recognizer ready in ${Date.now() - started} ms${decoder}`);
   } catch (error) {
     console.error(`warm-up: pid ${process.pid} recognizer failed to load; /api/health reports it`, error);

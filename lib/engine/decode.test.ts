@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, decodeWithSharp, jpegDecoder, loadNativeJpeg, type NativeJpeg } from './decode';
+import { decodeImage, decodeWithSharp, jpegDecoder } from './decode';
+import { loadNativeAddon, type NativeAddon } from './native';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const datasets = process.env.DATASETS_DIR ?? resolve(repoRoot, '../shared/datasets');
@@ -18,8 +19,8 @@ const KINDS = {
   greyscale: raw('five_celebrity_jasmcaus/Resources/Faces/val/madonna/4.jpg'),
 };
 
-function addon(): NativeJpeg {
-  const loaded = loadNativeJpeg();
+function addon(): NativeAddon {
+  const loaded = loadNativeAddon();
   if (!loaded) throw new Error('the JPEG addon is not built (npm ci builds it; it needs libjpeg-dev)');
   return loaded;
 }

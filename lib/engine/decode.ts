@@ -3,34 +3,11 @@
  * orientation applied, alpha flattened, embedded ICC profiles ignored), with an explicit pixel limit.
  * JPEGs go through our libjpeg addon where it can give exactly sharp's pixels, the rest through sharp.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../errors';
 import { limits } from '../limits';
 import type { RgbImage } from './image';
-
-/** native/jpeg-decode's API (its index.d.ts). */
-export interface NativeJpeg {
-  decode(bytes: Uint8Array, maxPixels: number): Promise<{ width: number; height: number; data: Buffer } | { fallback: string; message?: string }>;
-}
-
-/**
- * The JPEG addon (native/jpeg-decode, built by node-gyp at npm install), or null when it was not built:
- * sharp then decodes every photo. Resolved from the working directory, as the app, its releases and the
- * CLIs all run from a folder whose node_modules hold it, and bundlers leave this require alone.
- */
-export function loadNativeJpeg(): NativeJpeg | null {
-  // A switch for comparisons and for ruling the addon out; not a setting users need.
-  if (process.env.JPEG_DECODER === 'sharp') return null;
-  try {
-    return createRequire(path.join(process.cwd(), 'index.js'))('cf-jpeg-decode') as NativeJpeg;
-  } catch {
-    return null;
-  }
-}
-
-const nativeJpeg = loadNativeJpeg();
+import { nativeJpeg } from './native';
 
 /** Which decoder JPEGs go through (benchmarks print it). */
 export const jpegDecoder: 'libjpeg' | 'sharp' = nativeJpeg ? 'libjpeg' : 'sharp';

@@ -10,3 +10,11 @@ export type DecodeResult =
  * warning such as truncated data) comes back as a fallback, so the caller decodes with sharp instead.
  */
 export function decode(bytes: Uint8Array, maxPixels: number): Promise<DecodeResult>;
+
+/**
+ * The engine's per-face pixel loops (warp.c), bit-identical to lib/engine/preprocess.ts jsKernels.
+ * Synchronous; each throws a TypeError when its arguments would read outside `data` (RGB HWC, uint8).
+ */
+export function warpSampled(data: Uint8Array, width: number, height: number, a: number, b: number, c: number, d: number, e: number, f: number, outW: number, outH: number, k: number): Float32Array;
+export function boxReduce(data: Uint8Array, width: number, height: number, x0: number, y0: number, x1: number, y1: number, factor: number): Uint8Array;
+export function detectorTensor(data: Uint8Array, width: number, height: number, x0: number, y0: number, outW: number, outH: number): Float32Array;

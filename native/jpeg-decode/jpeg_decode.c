@@ -11,6 +11,8 @@
 #include <string.h>
 #include <jpeglib.h>
 
+#include "warp.h"
+
 typedef struct {
   struct jpeg_error_mgr pub;
   jmp_buf jump;
@@ -293,6 +295,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
   napi_set_named_property(env, exports, "decode", fn);
+  register_warp(env, exports);
   return exports;
 }
 

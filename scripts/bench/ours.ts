@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { createEngine } from '../../lib/engine/index';
 import { jpegDecoder } from '../../lib/engine/decode';
+import { pixelKernelsIn } from '../../lib/engine/native';
 import type { AnalyzeOptions, FaceEngine } from '../../lib/engine/types';
 import { peakRssMb } from './child';
 import { buildGalleryMatcher, type GalleryMatcher } from './gallery-index';
@@ -139,7 +140,7 @@ export async function benchOurs(photos: BenchPhoto[], iterations: number, intraO
   const engine = await createEngine(intraOpThreads === undefined ? { modelDir } : { modelDir, intraOpThreads });
   const match = buildE2eMatcher();
   const out: OursResult = {
-    settings: `onnxruntime-node CPU, intraOpThreads ${intraOpThreads ?? 'default'}, JPEGs decoded through ${jpegDecoder}, match against a synthetic gallery of ${E2E_GALLERY_ROWS} embeddings / ${E2E_GALLERY_PEOPLE} people`,
+    settings: `onnxruntime-node CPU, intraOpThreads ${intraOpThreads ?? 'default'}, JPEGs decoded through ${jpegDecoder}, pixel loops in ${pixelKernelsIn}, match against a synthetic gallery of ${E2E_GALLERY_ROWS} embeddings / ${E2E_GALLERY_PEOPLE} people`,
     stages: {},
     perPhoto: {},
     faces: {},
