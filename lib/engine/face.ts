@@ -54,7 +54,7 @@ interface Source {
 /**
  * Where to sample an output through `map` (output pixel → image pixel) from: the smallest copy at half
  * size or less in which one output pixel still covers 2 or more copy pixels, else the image itself. A
- * 600 px face then reads a ~130 px region of a pyramid level (already area-filtered by libvips) instead of
+ * 600 px face then reads a ~130 px region of a pyramid level (already area-averaged) instead of
  * box-reducing 360k pixels in JavaScript: ~1 ms less for each of the landmark crop and the alignment.
  */
 export function samplingSource(img: RgbImage, copies: readonly ScaledImage[], map: Affine): Source {
@@ -64,7 +64,7 @@ export function samplingSource(img: RgbImage, copies: readonly ScaledImage[], ma
     if (copy.scale <= 0.5 && stretch * copy.scale >= 2 && (!best || copy.scale < best.scale)) best = copy;
   }
   if (!best) return { image: img, map };
-  // Pixel centres: a copy's pixel x covers image pixels around (x + 0.5) / s − 0.5, as libvips resizes.
+  // Pixel centres: a copy's pixel x covers image pixels around (x + 0.5) / s − 0.5 (decode.ts resizeImage).
   const sx = best.image.width / img.width;
   const sy = best.image.height / img.height;
   const [a, b, c, d, e, f] = map;

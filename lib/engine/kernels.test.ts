@@ -5,7 +5,8 @@ import { decodeWithSharp } from './decode';
 import { readFile } from 'node:fs/promises';
 import type { RgbImage } from './image';
 import { loadNativeAddon, pixelKernelsIn, type NativeAddon } from './native';
-import { detectorTensor, jsKernels, warpAffine, type Affine } from './preprocess';
+import { jsKernels } from './pixel-kernels';
+import { detectorTensor, warpAffine, type Affine } from './preprocess';
 
 const datasets = process.env.DATASETS_DIR ?? resolve(import.meta.dirname, '../../../shared/datasets');
 
@@ -77,6 +78,24 @@ describe('pixel kernels in C', () => {
     expect(() => native.warpSampled(data, 5, 4, 1, 0, 0, 0, 1, 0, 8, 8, 1)).toThrow(/warpSampled/);
     expect(() => native.boxReduce(data, 4, 4, 0, 0, 5, 4, 2)).toThrow(/boxReduce/);
     expect(() => native.detectorTensor(data, 4, 4, 0.5, 0, 8, 8)).toThrow(/detectorTensor/);
+  });
+
+  it('area-resize a real photo exactly as JavaScript does, from strong shrinks to almost none', async () => {
+    const img = await decodeWithSharp(await readFile(resolve(datasets, 'raw/openface_cmu/images/examples/carell.jpg')));
+    const native = addon();
+    // The pyramid's shapes (×3 and ×1.24 shrinks), LFW's 250 → 240, odd sizes, a single pixel.
+    for (const [w, h] of [[200, 297], [162, 240], [img.width - 1, img.height - 10], [577, 853], [37, 11], [1, 1]] as const) {
+      const js = await jsKernels.resizeArea(img.data, img.width, img.height, w, h);
+      const c = await native.resizeArea(img.data, img.width, img.height, w, h);
+      expect(c.length).toBe(w * h * 3);
+      if (same(js, c) !== 0) throw new Error(`${w}×${h} differs`);
+    }
+  });
+
+  it('refuse to area-resize upwards or past the pixels given', async () => {
+    const data = new Uint8Array(4 * 4 * 3);
+    expect(() => addon().resizeArea(data, 4, 4, 5, 4)).toThrow(/resizeArea/);
+    expect(() => addon().resizeArea(data, 5, 4, 2, 2)).toThrow(/resizeArea/);
   });
 
   it('box-reduce a region wholly outside the image to black, as JavaScript does', () => {

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { jsKernels, type PixelKernels } from './preprocess';
+import { jsKernels, type PixelKernels } from './pixel-kernels';
 
 /** native/jpeg-decode's API (its index.d.ts). */
 export interface NativeAddon extends PixelKernels {

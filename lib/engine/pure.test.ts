@@ -5,6 +5,7 @@ import { mirrorDisagreement, samplingSource } from './face';
 import { FACE_SPACE_BAND, FACE_SPACE_SURE, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace, notFaceSigns, surelyOutsideFaceSpace } from './faceness';
 import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
+import { jsKernels } from './pixel-kernels';
 import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
 import { anchorCount, decodeAnchorBox, detectorAnchors } from './detector-anchors';
 import { planPyramid } from './pyramid';
@@ -163,6 +164,14 @@ describe('preprocessing', () => {
     const bgr = toPlanar(hwc, 2, 2, { order: 'bgr', mean: [0, 0, 0], std: [255, 255, 255], flip: true });
     expect(Array.from(bgr.slice(0, 4))).toEqual([0, 0, 1, 0]);
     expect(Array.from(bgr.slice(8, 12))).toEqual([1, 0, 0, 0]);
+  });
+  it('area-resizes by exact block means, and weights a pixel that straddles two outputs by its coverage', async () => {
+    // 4×2 grey ramp → 2×1: the two 2×2 block means.
+    const ramp = new Uint8Array([10, 20, 30, 40, 50, 60, 70, 80].flatMap((v) => [v, v, v]));
+    expect(Array.from(await jsKernels.resizeArea(ramp, 4, 2, 2, 1))).toEqual([35, 35, 35, 55, 55, 55]);
+    // 3×1 → 2×1: each output covers 1.5 pixels, the middle one half each: (0 + 0.5·90) / 1.5 = 30, (0.5·90 + 255) / 1.5 = 200.
+    const row = new Uint8Array([0, 0, 0, 90, 90, 90, 255, 255, 255]);
+    expect(Array.from(await jsKernels.resizeArea(row, 3, 1, 2, 1))).toEqual([30, 30, 30, 200, 200, 200]);
   });
 });
 

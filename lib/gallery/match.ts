@@ -8,7 +8,7 @@ import type { EmbeddingIndex, SearchHit } from './embedding-index';
  * more likely neither).
  */
 export const MARGIN_WEIGHT = 0.25;
-export const DEFAULT_MATCH_THRESHOLD = 0.415;
+export const DEFAULT_MATCH_THRESHOLD = 0.416;
 
 /**
  * MatchConfidence = 100 / (1 + exp(-(s - CONFIDENCE_CENTER) / CONFIDENCE_SCALE)) for match score s:

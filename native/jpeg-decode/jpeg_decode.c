@@ -11,6 +11,7 @@
 #include <string.h>
 #include <jpeglib.h>
 
+#include "resize.h"
 #include "warp.h"
 
 typedef struct {
@@ -296,6 +297,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
   napi_set_named_property(env, exports, "decode", fn);
   register_warp(env, exports);
+  register_resize(env, exports);
   return exports;
 }
 
