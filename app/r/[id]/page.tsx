@@ -64,7 +64,8 @@ export default async function ResultPage({ params }: Props) {
             </time>
           </p>
         </div>
-        <div className="flex flex-wrap items-center gap-3">
+        {/* The actions keep one row beside the title; a long headline wraps instead. */}
+        <div className="flex flex-wrap items-center gap-3 sm:shrink-0">
           <CopyLinkButton url={shareUrl} />
           <DeleteResultButton id={id} />
           <Link href="/" className="rounded-xl border border-slate-300 bg-white px-4 py-2.5 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50">
