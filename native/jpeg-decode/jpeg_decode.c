@@ -11,6 +11,7 @@
 #include <string.h>
 #include <jpeglib.h>
 
+#include "addon.h"
 #include "resize.h"
 #include "warp.h"
 
@@ -209,7 +210,7 @@ static void decode_execute(napi_env env, void *data) {
 
 // The pixels live outside V8's heap: reported to it while a Buffer holds them, so that under load the
 // garbage collector runs as it would for Buffers Node allocated itself (up to 120 MB a photo).
-static void free_pixels(napi_env env, void *data, void *hint) {
+void free_reported_pixels(napi_env env, void *data, void *hint) {
   int64_t total;
   napi_adjust_external_memory(env, -(int64_t)(uintptr_t)hint, &total);
   free(data);
@@ -237,7 +238,7 @@ static void decode_complete(napi_env env, napi_status status, void *data) {
     size_t length = (size_t)job->width * job->height * 3;
     napi_create_uint32(env, job->width, &width);
     napi_create_uint32(env, job->height, &height);
-    if (napi_create_external_buffer(env, length, job->pixels, free_pixels, (void *)(uintptr_t)length, &buffer) == napi_ok) {
+    if (napi_create_external_buffer(env, length, job->pixels, free_reported_pixels, (void *)(uintptr_t)length, &buffer) == napi_ok) {
       int64_t total;
       napi_adjust_external_memory(env, (int64_t)length, &total);
       napi_set_named_property(env, result, "width", width);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addon.h"
 #include "resize.h"
 
 // One axis's taps: output o reads source pixels start[o] .. start[o] + count[o] − 1 with weights[offset[o] + k].
@@ -111,20 +112,13 @@ static void resize_execute(napi_env env, void *data) {
   free_taps(&y);
 }
 
-// Reported to V8 while JavaScript holds it, as the decoder's pixels are (jpeg_decode.c free_pixels).
-static void free_level(napi_env env, void *data, void *hint) {
-  int64_t total;
-  napi_adjust_external_memory(env, -(int64_t)(uintptr_t)hint, &total);
-  free(data);
-}
-
 static void resize_complete(napi_env env, napi_status status, void *data) {
   ResizeJob *job = data;
   const size_t length = (size_t)job->out_w * job->out_h * 3;
   napi_value buffer, array, error, message;
   int64_t total;
   if (status == napi_ok && !job->error &&
-      napi_create_external_arraybuffer(env, job->out, length, free_level, (void *)(uintptr_t)length, &buffer) == napi_ok &&
+      napi_create_external_arraybuffer(env, job->out, length, free_reported_pixels, (void *)(uintptr_t)length, &buffer) == napi_ok &&
       napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &array) == napi_ok) {
     napi_adjust_external_memory(env, (int64_t)length, &total);
     napi_resolve_deferred(env, job->deferred, array);
