@@ -96,14 +96,18 @@ export const jsKernels: PixelKernels = {
     const span = width * 3;
     const acc = new Float32Array(span);
     const out = new Uint8Array(outW * outH * 3);
-    // Vertical first, then horizontal, each sum in float32 in resize.c's order.
+    // Vertical first, then horizontal, each sum in float32 in resize.c's order. A product or sum of two
+    // float32s computed in double and then rounded to float32 is the float32 result, so a store into `acc`
+    // (which rounds) stands in for one Math.fround: 1.7× faster than rounding every step by hand.
     for (let oy = 0; oy < outH; oy++) {
       const first = y.start[oy]! * span, offset = y.offset[oy]!;
       const w0 = y.weights[offset]!;
-      for (let i = 0; i < span; i++) acc[i] = f(w0 * src[first + i]!);
+      const top = src.subarray(first, first + span);
+      for (let i = 0; i < span; i++) acc[i] = w0 * top[i]!;
       for (let k = 1; k < y.count[oy]!; k++) {
-        const line = first + k * span, weight = y.weights[offset + k]!;
-        for (let i = 0; i < span; i++) acc[i] = f(acc[i]! + f(weight * src[line + i]!));
+        const weight = y.weights[offset + k]!;
+        const line = src.subarray(first + k * span, first + (k + 1) * span);
+        for (let i = 0; i < span; i++) acc[i]! += f(weight * line[i]!);
       }
       for (let o = 0; o < outW; o++) {
         let p = x.start[o]! * 3;
