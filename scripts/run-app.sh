@@ -7,6 +7,7 @@ export ONNXRUNTIME_NODE_INSTALL=skip NEXT_TELEMETRY_DISABLED=1
 datasets="${DATASETS_DIR:-../shared/datasets}"
 
 [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund
+bash scripts/rebuild-addon-if-stale.sh
 npm run --silent setup:models
 gallery="${GALLERY_PATH:-${DATA_DIR:-./data}/gallery}"
 if [ ! -e "$gallery" ] && [ -d "$datasets/lfw/images_deepfunneled" ] && [ "${SKIP_DEMO_GALLERY:-0}" != 1 ]; then

@@ -9,6 +9,7 @@ bash scripts/install-system-deps.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+bash scripts/rebuild-addon-if-stale.sh
 npm run --silent setup:models
 
 suites=(typecheck test:unit test:contract test:e2e test:e2e:rekognition test:hardening smoke:deploy)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeWithSharp } from './decode';
 import { readFile } from 'node:fs/promises';
 import type { RgbImage } from './image';
-import { loadNativeAddon, pixelKernelsIn, type NativeAddon } from './native';
+import { hasPixelKernels, loadNativeAddon, pixelKernelsIn, type NativeAddon } from './native';
 import { jsKernels } from './pixel-kernels';
 import { detectorTensor, warpAffine, type Affine } from './preprocess';
 
@@ -70,6 +70,14 @@ describe('pixel kernels in C', () => {
     for (const [x0, y0, w, h] of [[0, 0, 320, 240], [17, 9, 480, 360], [-30, -12, 200, 150], [img.width - 50, img.height - 40, 100, 90]] as const) {
       expect(same(detectorTensor(img, x0, y0, w, h, jsKernels), detectorTensor(img, x0, y0, w, h, native))).toBe(0);
     }
+  });
+
+  it('are used only when the addon has every one of them (an addon built from older sources has only decode)', () => {
+    const { decode, warpSampled, boxReduce, detectorTensor, resizeArea } = addon();
+    expect(hasPixelKernels({ decode, warpSampled, boxReduce, detectorTensor, resizeArea })).toBe(true);
+    expect(hasPixelKernels({ decode, warpSampled, boxReduce, detectorTensor })).toBe(false);
+    expect(hasPixelKernels({ decode })).toBe(false);
+    expect(hasPixelKernels(null)).toBe(false);
   });
 
   it('reject arguments that would read outside the pixels', () => {
