@@ -9,7 +9,6 @@ import { EXPRESSION_INPUT, type ExpressionModel } from './nets/expression';
 import { POSE_INPUT, type PoseModel } from './nets/pose';
 import { SSR_INPUT, type SsrModel } from './nets/ssrnet';
 import type { Detection } from './postprocess';
-import { pixelKernels } from './native';
 import { rectMap, toPlanar, warpAffine } from './preprocess';
 
 export interface AttributeNets {
@@ -49,7 +48,7 @@ function crop(img: RgbImage, det: Detection, factor: number, size: number): Floa
   const x2 = Math.min(img.width, (det.x1 + det.x2) / 2 + w / 2);
   const y2 = Math.min(img.height, (det.y1 + det.y2) / 2 + h / 2);
   // 2×2 supersampling is plenty for these coarse nets and keeps a 224 px crop cheap in plain JS.
-  return warpAffine(img, rectMap(x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1), size, size), size, size, 2, pixelKernels);
+  return warpAffine(img, rectMap(x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1), size, size), size, size, 2);
 }
 
 /** Runs the chosen attribute nets for one face, side by side (pose and quality always). */

@@ -4,7 +4,6 @@
  */
 import { resizeImage } from './decode';
 import type { RgbImage, ScaledImage } from './image';
-import { pixelKernels } from './native';
 import type { DetectorModel } from './nets/detector';
 import { CONTAINED_SHARE, decodeDetections, mergeTileDetections, nms, type Detection } from './postprocess';
 import { detectorAnchors } from './detector-anchors';
@@ -59,7 +58,7 @@ export async function detectFaces(detector: DetectorModel, img: RgbImage, maxFac
       const windows = await Promise.all(
         level.tiles.map(async (tile) => {
           const { windowWidth: width, windowHeight: height } = level;
-          const { scores, locations } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, width, height, pixelKernels), width, height);
+          const { scores, locations } = await detector.predict(detectorTensor(levelImg, tile.x0, tile.y0, width, height), width, height);
           const win = { x0: tile.x0, y0: tile.y0, scale: level.scale, width, height, levelWidth: level.width, levelHeight: level.height };
           return decodeDetections(scores, locations, detectorAnchors(width, height), win, options.threshold ?? DETECTION_THRESHOLD);
         }),

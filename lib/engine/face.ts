@@ -6,7 +6,6 @@ import { ARCFACE_TEMPLATE, averageMirrored, estimateSimilarity, fivePointsFrom68
 import type { Point, RgbImage, ScaledImage } from './image';
 import { EMBEDDER_INPUT, type EmbedderModel } from './nets/embedder';
 import { LANDMARK_INPUT, type LandmarkModel } from './nets/landmarks';
-import { pixelKernels } from './native';
 import type { Detection } from './postprocess';
 import { rectMap, toGrayPlanar, toPlanar, warpAffine, type Affine } from './preprocess';
 
@@ -79,7 +78,7 @@ export function samplingSource(img: RgbImage, copies: readonly ScaledImage[], ma
 export async function predictLandmarks(model: LandmarkModel, img: RgbImage, det: Detection, copies: readonly ScaledImage[] = []): Promise<FaceLandmarks> {
   const crop = landmarkCrop(det, img.width, img.height);
   const source = samplingSource(img, copies, rectMap(crop.x, crop.y, crop.size, crop.size, LANDMARK_INPUT, LANDMARK_INPUT));
-  const pixels = warpAffine(source.image, source.map, LANDMARK_INPUT, LANDMARK_INPUT, undefined, pixelKernels);
+  const pixels = warpAffine(source.image, source.map, LANDMARK_INPUT, LANDMARK_INPUT);
   const gray = toGrayPlanar(pixels, LANDMARK_INPUT, LANDMARK_INPUT, 256);
   const mirrored = mirrorPlane(gray, LANDMARK_INPUT); // before predict, which takes ownership of `gray`
   const [out, outMirrored] = await Promise.all([model.predict(gray), model.predict(mirrored)]);
@@ -112,7 +111,7 @@ export function mirrorDisagreement(five: readonly Point[], mirroredFive: readonl
 export function alignFace(img: RgbImage, five: readonly Point[], copies: readonly ScaledImage[] = []): Float32Array {
   const transform = estimateSimilarity(five, ARCFACE_TEMPLATE);
   const source = samplingSource(img, copies, inverseMap(transform));
-  return warpAffine(source.image, source.map, EMBEDDER_INPUT, EMBEDDER_INPUT, undefined, pixelKernels);
+  return warpAffine(source.image, source.map, EMBEDDER_INPUT, EMBEDDER_INPUT);
 }
 
 /** Scales a vector to unit length in place. */

@@ -49,7 +49,6 @@ function sampleEdgeInto(img: RgbImage, x: number, y: number, weight: number, acc
   }
 }
 
-
 /** One axis of an area resize: output o reads source start[o] .. start[o] + count[o] − 1 with weights[offset[o] + k]. */
 interface AreaTaps {
   start: Int32Array;
@@ -126,7 +125,6 @@ export const jsKernels: PixelKernels = {
     }
     return out;
   },
-
 
   boxReduce(src, width, height, x0, y0, x1, y1, factor) {
     const rw = Math.max(1, Math.ceil((x1 - x0) / factor));

@@ -2,10 +2,12 @@
  * Preprocess stage: pure functions from RGB pixels to model input tensors (typed arrays only, no I/O).
  * Sampling is bilinear with k×k supersampling when the output is much smaller than the source region,
  * so strong downscales (a 600 px face into 112 px) do not alias. Outside the image reads as black,
- * as OpenCV's warpAffine does by default.
+ * as OpenCV's warpAffine does by default. The pixel loops are native.ts's choice (C when the addon is built,
+ * else JavaScript, the same results); tests may pass a set explicitly.
  */
 import type { RgbImage } from './image';
-import { jsKernels, type PixelKernels } from './pixel-kernels';
+import { pixelKernels } from './native';
+import type { PixelKernels } from './pixel-kernels';
 
 /**
  * Affine map from output pixel (u, v) to source pixel (x, y): x = a·u + b·v + c, y = d·u + e·v + f.
@@ -21,7 +23,7 @@ export type ChannelOrder = 'rgb' | 'bgr';
  * output pixel when the map shrinks the source.
  * @returns float32 HWC [outH, outW, 3], RGB, 0..255.
  */
-export function warpAffine(img: RgbImage, map: Affine, outW: number, outH: number, maxSupersample = 4, kernels: PixelKernels = jsKernels): Float32Array {
+export function warpAffine(img: RgbImage, map: Affine, outW: number, outH: number, maxSupersample = 4, kernels: PixelKernels = pixelKernels): Float32Array {
   // Source pixels covered by one output pixel, per axis.
   const stretch = Math.max(Math.hypot(map[0], map[3]), Math.hypot(map[1], map[4]));
   const factor = Math.floor(stretch);
@@ -134,6 +136,6 @@ export function toGrayPlanar(hwc: Float32Array, w: number, h: number, scale: num
  * Copies a window of an image into the detector's input, padding outside the image with the neutral value.
  * @returns float32 NCHW [1, 3, outH, outW], RGB, (v − 127) / 128 (the vendor's normalisation, about −1..1).
  */
-export function detectorTensor(img: RgbImage, x0: number, y0: number, outW: number, outH: number, kernels: PixelKernels = jsKernels): Float32Array {
+export function detectorTensor(img: RgbImage, x0: number, y0: number, outW: number, outH: number, kernels: PixelKernels = pixelKernels): Float32Array {
   return kernels.detectorTensor(img.data, img.width, img.height, x0, y0, outW, outH);
 }

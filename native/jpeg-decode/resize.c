@@ -7,7 +7,6 @@
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "addon.h"
 #include "resize.h"
