@@ -16,3 +16,9 @@ export {
   type MatchDecision, type MatchableFace, type PersonScore,
 } from './match';
 export { GALLERY_FILE, galleryVersion, loadGallery, saveGallery } from './store';
+export { mergeKnownPeople, type KnownPerson, type MergedPeople } from './merge';
+export { EMPTY_OPT_OUT, isOptedOut, loadOptOut, optOutVersion, parseOptOut, type OptOutList } from './opt-out';
+export {
+  PACK_EMBEDDINGS_FILE, PACK_FILE, PackModelMismatchError, decodePackRows, encodePackRows, fileSha256, loadPack, packPeople, writePack,
+  type CelebrityPack, type PackMeta, type PackPerson,
+} from './pack';
