@@ -24,6 +24,9 @@ import type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis } from './
 
 export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, PixelBox } from './types';
 
+/** The embedding net's file in the model folder: a celebrity pack is tied to its hash (lib/gallery/pack.ts). */
+export const EMBEDDING_MODEL_FILE = 'fr_feature.onnx';
+
 export interface EngineOptions {
   /** Folder holding fr_detect.onnx, fr_landmark.onnx, fr_feature.onnx, … (see scripts/setup-models.mjs). */
   modelDir: string;
@@ -66,7 +69,7 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
   const loads = await Promise.allSettled([
     loadDetector(file('detect'), host),
     loadLandmarker(file('landmark'), landmarkHost),
-    loadEmbedder(file('feature'), host),
+    loadEmbedder(path.join(options.modelDir, EMBEDDING_MODEL_FILE), host),
     loadExpression(file('expression'), host),
     loadPose(file('pose'), host),
     loadSsr(file('age'), host),
