@@ -34,6 +34,8 @@ export const apps = [
       DATA_DIR: dataDir,
       MODEL_DIR: resolve(root, env.MODEL_DIR ?? 'models'),
       ...(env.GALLERY_PATH ? { GALLERY_PATH: resolve(root, env.GALLERY_PATH) } : {}),
+      ...(env.GALLERY_OPT_OUT ? { GALLERY_OPT_OUT: resolve(root, env.GALLERY_OPT_OUT) } : {}),
+      ...(env.CELEBRITY_PACK ? { CELEBRITY_PACK: env.CELEBRITY_PACK === 'off' ? 'off' : resolve(root, env.CELEBRITY_PACK) } : {}),
       ...(env.AWS_REGION ? { AWS_REGION: env.AWS_REGION } : {}),
       NEXT_TELEMETRY_DISABLED: '1',
       // glibc gives every thread (face-net workers, libuv, libvips) its own malloc arena; two keep the

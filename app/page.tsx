@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { GalleryNotice } from '@/components/layout/gallery-notice';
 import { RecentResults } from '@/components/recent/recent-results';
 import { UploadPanel } from '@/components/upload/upload-panel';
@@ -21,7 +22,13 @@ export default async function HomePage() {
           Drop, paste or pick a photo. Celebrity Finder boxes every face, names the celebrities and gives you a link to share.
         </p>
         {gallery && gallery.celebrities ? (
-          <p className="mt-3 text-sm text-slate-500">{gallery.celebrities.toLocaleString('en')} celebrities can be recognized.</p>
+          <p className="mt-3 text-sm text-slate-500">
+            Knows{' '}
+            <Link href="/celebrities" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+              {gallery.celebrities.toLocaleString('en')} celebrities
+            </Link>
+            , from today’s stars to the news faces of the 2000s.
+          </p>
         ) : null}
       </div>
       <GalleryNotice status={gallery} />

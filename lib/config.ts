@@ -8,6 +8,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   GALLERY_PATH: z.string().optional(),
   MODEL_DIR: z.string().default('./models'),
+  /** The shipped celebrity pack (folder with pack.json), or `off` to know only the operator's gallery. */
+  CELEBRITY_PACK: z.string().min(1).default('./packs/celebrities'),
+  /** Names or ids (one a line) never to be named; missing file = nobody opted out. */
+  GALLERY_OPT_OUT: z.string().optional(),
   /** Score a face must reach to be named: best person's cosine minus 0.25 x the runner-up's (docs/gallery.md). */
   MATCH_THRESHOLD: z.coerce.number().min(-1).max(1).optional(),
   AWS_REGION: z.string().optional(),
@@ -24,7 +28,12 @@ const envSchema = z.object({
   RESULT_TTL_DAYS: z.coerce.number().positive().optional(),
 });
 
-export type AppConfig = Omit<z.infer<typeof envSchema>, 'GALLERY_PATH'> & { GALLERY_PATH: string };
+export type AppConfig = Omit<z.infer<typeof envSchema>, 'GALLERY_PATH' | 'CELEBRITY_PACK' | 'GALLERY_OPT_OUT'> & {
+  GALLERY_PATH: string;
+  /** Absolute path, or null when CELEBRITY_PACK=off. */
+  CELEBRITY_PACK: string | null;
+  GALLERY_OPT_OUT: string;
+};
 
 let cached: AppConfig | undefined;
 
@@ -43,6 +52,8 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     DATA_DIR: dataDir,
     MODEL_DIR: resolve(/*turbopackIgnore: true*/ parsed.data.MODEL_DIR),
     GALLERY_PATH: resolve(/*turbopackIgnore: true*/ parsed.data.GALLERY_PATH ?? resolve(/*turbopackIgnore: true*/ dataDir, 'gallery')),
+    CELEBRITY_PACK: parsed.data.CELEBRITY_PACK === 'off' ? null : resolve(/*turbopackIgnore: true*/ parsed.data.CELEBRITY_PACK),
+    GALLERY_OPT_OUT: resolve(/*turbopackIgnore: true*/ parsed.data.GALLERY_OPT_OUT ?? resolve(/*turbopackIgnore: true*/ dataDir, 'opt-out.txt')),
   };
   if (env === process.env) cached = config;
   return config;

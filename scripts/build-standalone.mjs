@@ -83,6 +83,8 @@ function makeRelease(hash) {
   // server.js chdirs into the release, so a relative MODEL_DIR ('./models') must find the shared models there.
   for (const runtimeDir of ['models', 'data', 'build', 'logs']) rmSync(join(release, runtimeDir), { recursive: true, force: true });
   symlinkSync(join(root, 'models'), join(release, 'models'));
+  // The celebrity pack ships with the release: workers keep the pack they started with until the next reload.
+  if (existsSync(join(root, 'packs'))) cpSync(join(root, 'packs'), join(release, 'packs'), { recursive: true });
   writeFileSync(join(release, 'BUILD_INFO.json'), `${JSON.stringify({ id, sourceHash: hash, builtAt: new Date().toISOString() }, null, 2)}\n`);
   return { id, release };
 }

@@ -30,6 +30,9 @@ process.env.HOSTNAME ??= '127.0.0.1';
 process.env.DATA_DIR = resolve(root, process.env.DATA_DIR ?? 'data');
 process.env.MODEL_DIR = resolve(root, process.env.MODEL_DIR ?? 'models');
 if (process.env.GALLERY_PATH) process.env.GALLERY_PATH = resolve(root, process.env.GALLERY_PATH);
+if (process.env.GALLERY_OPT_OUT) process.env.GALLERY_OPT_OUT = resolve(root, process.env.GALLERY_OPT_OUT);
+// Unset, the pack is the release's own copy (build-standalone.mjs); a path given is taken from the checkout.
+if (process.env.CELEBRITY_PACK && process.env.CELEBRITY_PACK !== 'off') process.env.CELEBRITY_PACK = resolve(root, process.env.CELEBRITY_PACK);
 if (process.env.RECOGNIZER !== 'rekognition' && !existsSync(join(process.env.MODEL_DIR, 'fr_detect.onnx'))) {
   fail(`no models in ${process.env.MODEL_DIR}; run \`npm run setup:models\``);
 }

@@ -1,15 +1,17 @@
 import {
-  createEmbeddingIndex, flattenGallery, galleryVersion, loadGallery, normalizeName, searchPeople,
-  type EmbeddingIndex, type Gallery, type Person, type PersonScore,
+  EMPTY_OPT_OUT, createEmbeddingIndex, flattenGallery, galleryVersion, loadGallery, loadOptOut, mergeKnownPeople, normalizeName, optOutVersion,
+  searchPeople, type EmbeddingIndex, type KnownPerson, type PersonScore,
 } from '../gallery';
 
-/** One immutable view of the gallery: people, their search index and each row's owner. */
+/** One immutable view of whom the server knows: people, their search index and each row's owner. */
 export interface GallerySnapshot {
   version: string | null;
-  people: Person[];
+  people: KnownPerson[];
   index: EmbeddingIndex;
   owners: Int32Array;
-  byId: Map<string, Person>;
+  byId: Map<string, KnownPerson>;
+  /** People the opt-out list removed: stored results that name them are shown without the name. */
+  optedOutIds: ReadonlySet<string>;
 }
 
 /** A page of celebrities for the web app's /celebrities page. */
@@ -21,7 +23,7 @@ export interface CelebrityPage {
 }
 
 export interface LiveGallery {
-  /** The current snapshot; also starts a reload when the gallery files changed (checked at most every `recheckMs`). */
+  /** The current snapshot; also starts a reload when the gallery or opt-out files changed (checked at most every `recheckMs`). */
   current(): Promise<GallerySnapshot>;
   /** The people nearest to an embedding (float32 [512], unit), best first, one entry per person. */
   nearest(snapshot: GallerySnapshot, embedding: Float32Array): PersonScore[];
@@ -29,40 +31,56 @@ export interface LiveGallery {
   list(options?: { query?: string; page?: number; pageSize?: number }): Promise<CelebrityPage>;
 }
 
-function buildSnapshot(gallery: Gallery, version: string | null): GallerySnapshot {
-  const people = gallery.people.filter((p) => p.embeddings.length > 0);
-  const { matrix, owners } = flattenGallery({ ...gallery, people });
-  return { version, people, index: createEmbeddingIndex(matrix, gallery.dims), owners, byId: new Map(people.map((p) => [p.id, p])) };
+export interface GallerySources {
+  /** The operator's gallery directory (GALLERY_PATH): imported people, reloaded when it changes. */
+  galleryDir: string;
+  /** The shipped pack's people (loaded once), or none. */
+  pack?: () => Promise<readonly KnownPerson[]>;
+  /** The opt-out file (names or ids a line), reloaded when it changes. */
+  optOutPath?: string;
+}
+
+async function versionOf(sources: GallerySources): Promise<string> {
+  const [gallery, optOut] = await Promise.all([galleryVersion(sources.galleryDir), sources.optOutPath ? optOutVersion(sources.optOutPath) : null]);
+  return `${gallery}|${optOut}`;
+}
+
+async function loadSnapshot(sources: GallerySources): Promise<GallerySnapshot> {
+  const version = await versionOf(sources);
+  const [pack, operator, optOut] = await Promise.all([
+    sources.pack?.() ?? [],
+    loadGallery(sources.galleryDir),
+    sources.optOutPath ? loadOptOut(sources.optOutPath) : EMPTY_OPT_OUT,
+  ]);
+  const { people, optedOutIds } = mergeKnownPeople(pack, operator, optOut);
+  const withRows = people.filter((p) => p.embeddings.length > 0);
+  const { matrix, owners } = flattenGallery({ dims: operator.dims, people: withRows, photos: {} });
+  return { version, people: withRows, index: createEmbeddingIndex(matrix, operator.dims), owners, byId: new Map(withRows.map((p) => [p.id, p])), optedOutIds };
 }
 
 /**
- * Keeps the gallery at `dir` loaded and picks up a re-import without a restart: at most every `recheckMs`
- * it compares the gallery JSON's identity (inode, mtime, size) and reloads in the background, serving the
- * previous snapshot until the new one is ready. Snapshots are immutable, so concurrent requests are safe.
+ * Keeps whom the server knows loaded (pack + operator's gallery − opt-out) and picks up a re-import or an
+ * opt-out edit without a restart: at most every `recheckMs` it compares the files' identities (inode, mtime,
+ * size) and reloads in the background, serving the previous snapshot until the new one is ready. Snapshots
+ * are immutable, so concurrent requests are safe.
  */
-export function createLiveGallery(dir: string, recheckMs = 3000): LiveGallery {
+export function createLiveGallery(sources: GallerySources | string, recheckMs = 3000): LiveGallery {
+  const from: GallerySources = typeof sources === 'string' ? { galleryDir: sources } : sources;
   let snapshot: Promise<GallerySnapshot> | undefined;
   let reloading: Promise<void> | undefined;
   let lastCheck = 0;
-  const load = async () => {
-    const version = await galleryVersion(dir);
-    return buildSnapshot(await loadGallery(dir), version);
-  };
   const recheck = (loaded: GallerySnapshot) => {
     lastCheck = Date.now();
-    reloading = galleryVersion(dir)
+    reloading = versionOf(from)
       .then(async (version) => {
-        if (version !== loaded.version) {
-          const fresh = await load();
-          snapshot = Promise.resolve(fresh);
-        }
+        if (version !== loaded.version) snapshot = Promise.resolve(await loadSnapshot(from));
       })
-      .catch((error: unknown) => console.error(`gallery reload from ${dir} failed; keeping the previous one`, error))
+      .catch((error: unknown) => console.error(`gallery reload from ${from.galleryDir} failed; keeping the previous one`, error))
       .finally(() => (reloading = undefined));
   };
   const current = async () => {
     if (!snapshot) {
-      snapshot = load();
+      snapshot = loadSnapshot(from);
       snapshot.catch(() => (snapshot = undefined));
       lastCheck = Date.now();
     }

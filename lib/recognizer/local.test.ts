@@ -2,7 +2,7 @@
  * The local recognizer end to end on real photos: a gallery built with the real engine from a few folders of
  * ../shared/datasets (read at run time, never copied into the repo), then group and stranger photos.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,8 @@ beforeAll(async () => {
     }
   }
   await saveGallery(galleryDir, gallery);
-  const config = { ...getConfig({ ...process.env, DATA_DIR: galleryDir, MODEL_DIR: resolve(repoRoot, 'models') }), GALLERY_PATH: galleryDir };
+  // The pack off: these tests are about the matching itself, against a gallery of known content.
+  const config = { ...getConfig({ ...process.env, DATA_DIR: galleryDir, MODEL_DIR: resolve(repoRoot, 'models'), CELEBRITY_PACK: 'off' }), GALLERY_PATH: galleryDir };
   recognizer = await createLocalRecognizer(config, engine);
 });
 
@@ -81,5 +82,29 @@ describe('local recognizer', () => {
     expect(info).toMatchObject({ Name: 'Barack Obama', Urls: [] });
     await expect(recognizer.getCelebrityInfo('Nobody123')).rejects.toMatchObject({ code: 'not_found' });
     expect(await recognizer.health()).toEqual({ ready: true, celebrities: Object.keys(people).length });
+  });
+});
+
+describe('local recognizer with the shipped pack and an empty gallery', () => {
+  it('names Obama and Biden with no import, and never names someone on the opt-out list', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cf-pack-recognizer-'));
+    try {
+      const config = getConfig({ ...process.env, DATA_DIR: dataDir, MODEL_DIR: resolve(repoRoot, 'models'), CELEBRITY_PACK: resolve(repoRoot, 'packs/celebrities') });
+      const withPack = await createLocalRecognizer(config, engine);
+      const photo = await readFile(join(knn, 'test/obama_and_biden.jpg'));
+      expect((await withPack.recognizeCelebrities(photo)).CelebrityFaces.map((c) => c.Name).sort()).toEqual(['Barack Obama', 'Joe Biden']);
+      expect((await withPack.health()).celebrities).toBeGreaterThan(5_800);
+
+      // LFW's spelling of the name is enough: the pack keeps it as an alias.
+      await writeFile(config.GALLERY_OPT_OUT, 'Joseph Biden\n');
+      const optedOut = await createLocalRecognizer(config, engine);
+      const result = await optedOut.recognizeCelebrities(photo);
+      expect(result.CelebrityFaces.map((c) => c.Name)).toEqual(['Barack Obama']);
+      expect(result.UnrecognizedFaces.length).toBeGreaterThanOrEqual(1);
+      expect([...(await optedOut.optedOutIds())]).toHaveLength(1);
+      expect((await optedOut.listCelebrities({ query: 'biden' })).total).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

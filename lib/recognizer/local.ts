@@ -1,9 +1,10 @@
 import 'server-only';
 import type { AppConfig } from '../config';
-import { createEngine } from '../engine';
+import { join } from 'node:path';
+import { EMBEDDING_MODEL_FILE, createEngine } from '../engine';
 import type { AnalyzedFace, FaceEngine } from '../engine/types';
 import { AppError, toAppError } from '../errors';
-import { DEFAULT_MATCH_THRESHOLD, matchFace, type MatchDecision } from '../gallery';
+import { DEFAULT_MATCH_THRESHOLD, fileSha256, loadPack, matchFace, packPeople, type KnownPerson, type MatchDecision } from '../gallery';
 import type { CelebrityCatalog } from './local-catalog';
 import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './local-gallery';
 import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from './schema';
@@ -12,7 +13,10 @@ import type { Recognizer } from './types';
 export { hasCelebrityCatalog, type CelebrityCatalog, type CelebrityPage } from './local-catalog';
 
 /** The offline recognizer, plus a paged celebrity list for the web app's /celebrities page. */
-export type LocalRecognizer = Recognizer & CelebrityCatalog;
+export type LocalRecognizer = Recognizer & CelebrityCatalog & {
+  /** Ids of the known people the opt-out list removes (matched by id, name or another spelling). */
+  optedOutIds(): Promise<ReadonlySet<string>>;
+};
 
 interface FaceMatch {
   face: ComparedFace;
@@ -55,14 +59,24 @@ function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: Anal
   return Promise.all(faces.map(async (f) => ({ face: f.face, decision: await matchFace(f, rank, threshold) })));
 }
 
+/** The shipped pack's people, checked against the embedding model this server runs (refused on a mismatch). */
+async function readPack(config: AppConfig): Promise<KnownPerson[]> {
+  if (!config.CELEBRITY_PACK) return [];
+  const modelHash = await fileSha256(join(config.MODEL_DIR, EMBEDDING_MODEL_FILE));
+  return packPeople(await loadPack(config.CELEBRITY_PACK, modelHash));
+}
+
 /**
  * The offline recognizer: lib/engine finds and embeds every face, lib/gallery names the ones that clear
- * MATCH_THRESHOLD (default DEFAULT_MATCH_THRESHOLD, chosen on LFW; see docs/gallery.md). The gallery at
- * GALLERY_PATH is reloaded without a restart when an import rewrites it.
+ * MATCH_THRESHOLD (default DEFAULT_MATCH_THRESHOLD, chosen on LFW; see docs/gallery.md). Whom it knows is
+ * the celebrity pack plus the operator's gallery at GALLERY_PATH minus the opt-out list; the last two are
+ * reloaded without a restart when they change.
  */
 export async function createLocalRecognizer(config: AppConfig, engineOverride?: FaceEngine): Promise<LocalRecognizer> {
   const threshold = config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD;
-  const gallery = createLiveGallery(config.GALLERY_PATH);
+  const pack = readPack(config);
+  pack.catch(() => undefined); // surfaced through gallery.current() below
+  const gallery = createLiveGallery({ galleryDir: config.GALLERY_PATH, pack: () => pack, optOutPath: config.GALLERY_OPT_OUT });
   const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS }), gallery.current()]);
   return {
     kind: 'local',
@@ -88,5 +102,6 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
       }
     },
     listCelebrities: (options) => gallery.list(options),
+    optedOutIds: async () => (await gallery.current()).optedOutIds,
   };
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { normalizeImage } from '../images/normalize';
 import { getConfig } from '../config';
 import { getRecognizer } from '../recognizer';
+import { optOutFilter, redactOptedOut } from '../recognizer/opt-out';
 import { getRecognitionQueue } from '../recognizer/queue';
 import { newDeleteToken } from '../security/delete-token';
 import { getStore } from './index';
@@ -22,4 +23,27 @@ export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecog
   const { token, hash } = newDeleteToken();
   const stored = await getStore().save({ recognizer: recognizer.kind, result, image, deleteTokenHash: hash });
   return { ...stored, deleteToken: token };
+}
+
+/** Ids the running local recognizer resolved from the opt-out list (empty for Rekognition or while it loads). */
+async function resolvedOptOutIds(): Promise<ReadonlySet<string>> {
+  try {
+    const recognizer = (await Promise.race([getRecognizer(), new Promise<null>((done) => setTimeout(done, 50, null))])) as
+      | (Awaited<ReturnType<typeof getRecognizer>> & { optedOutIds?: () => Promise<ReadonlySet<string>> })
+      | null;
+    return (await recognizer?.optedOutIds?.()) ?? new Set();
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * A stored result as it may be shown now (pages, the API, face crops): people on the opt-out list are shown
+ * as unrecognized faces, however long ago the result was stored. Null for an unknown id.
+ */
+export async function getRecognition(id: string): Promise<StoredRecognition | null> {
+  const stored = await getStore().get(id);
+  if (!stored) return null;
+  const optedOut = await optOutFilter(await resolvedOptOutIds());
+  return { ...stored, result: redactOptedOut(stored.result, optedOut) };
 }

@@ -7,14 +7,15 @@ import { publicOrigin, resultPath } from '@/app/_lib/public-origin';
 import { CopyLinkButton } from '@/components/result/copy-link-button';
 import { DeleteResultButton } from '@/components/result/delete-result-button';
 import { ResultView } from '@/components/result/result-view';
-import { getStore, type StoredRecognition } from '@/lib/store';
+import type { StoredRecognition } from '@/lib/store';
+import { getRecognition } from '@/lib/store/service';
 
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ id: string }> };
 
 /** One store read per request, shared by generateMetadata and the page. */
-const loadRecognition = cache(async (id: string): Promise<StoredRecognition | null> => getStore().get(id));
+const loadRecognition = cache(async (id: string): Promise<StoredRecognition | null> => getRecognition(id));
 
 function headline(recognition: StoredRecognition): string {
   const names = recognition.result.CelebrityFaces.map((c) => c.Name);

@@ -1,6 +1,7 @@
 import { AppError, errorResponse } from '@/lib/errors';
 import { deleteTokenFromHeaders, verifyDeleteToken } from '@/lib/security/delete-token';
 import { getStore } from '@/lib/store';
+import { getRecognition } from '@/lib/store/service';
 import { publicOrigin, resultPath } from '@/app/_lib/public-origin';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +11,7 @@ export const runtime = 'nodejs';
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
     const { id } = await params;
-    const stored = await getStore().get(id);
+    const stored = await getRecognition(id);
     if (!stored) throw new AppError('not_found', 'No result with this id. The link may be mistyped.');
     const origin = publicOrigin(request.headers);
     return Response.json({

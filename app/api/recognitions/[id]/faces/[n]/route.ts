@@ -1,6 +1,7 @@
 import { AppError, errorResponse } from '@/lib/errors';
 import { cropFace } from '@/lib/images/crop';
 import { getStore } from '@/lib/store';
+import { getRecognition } from '@/lib/store/service';
 import { faceIndexParamSchema } from '../../../schema';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     const { id, n } = await params;
     const index = faceIndexParamSchema.safeParse(n);
     const store = getStore();
-    const stored = await store.get(id);
+    const stored = await getRecognition(id);
     const face = stored && index.success
       ? [...stored.result.CelebrityFaces.map((c) => c.Face), ...stored.result.UnrecognizedFaces][index.data]
       : undefined;
