@@ -1,0 +1,173 @@
+/**
+ * npm run eval:pack -- [--datasets ../shared/datasets] [--enrol 16] [--http] [--threshold 0.416]
+ * Held-out check of the celebrity pack, built the way the shipped one is (scripts/pack/assemble.ts) from the
+ * same embedding cache as gallery:build-pack, minus what it is probed with:
+ * - known: photos enrol+1..20 of every pins_105 person (default 17-20), who keep photos 1..enrol in the trial pack;
+ * - strangers: every photo of 15 pins_105 people found in no other set, and the one photo of 420 LFW people
+ *   with a single photo, all left out of the trial pack.
+ * A photo counts as named when its person is among the names given; wrong when any other name is given.
+ * Default: matching in process on the cached embeddings (the server's policy and its int8 storage);
+ * --http: the trial pack served by the production server, every probe sent through POST /api/recognitions.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EMBEDDING_MODEL_FILE } from '../lib/engine';
+import {
+  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, decideMatch, decodePackRows, encodePackRows, fileSha256, normalizeName, searchPeople, writePack,
+} from '../lib/gallery';
+import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
+import { assemblePack, genderVotePhotos } from './pack/assemble';
+import { embedPhotos, type CachedPhoto } from './pack/embed-cache';
+import { DISPLAY_NAMES, listPackSources, type SourcePhoto } from './pack/sources';
+
+const STRANGER_PINS_PEOPLE = 15;
+const STRANGER_LFW_PEOPLE = 420;
+
+interface Probe {
+  path: string;
+  /** Normalised name of who is in it, or null for a stranger. */
+  expected: string | null;
+  kind: 'known' | 'stranger-pins' | 'stranger-lfw';
+}
+
+const keyOf = (p: SourcePhoto) => normalizeName(DISPLAY_NAMES[p.name] ?? p.name);
+
+/** The trial pack's photos and the probes (see the header): fixed by the data, not drawn at random. */
+export function splitHeldOut(photos: readonly SourcePhoto[], enrol: number): { trial: SourcePhoto[]; probes: Probe[] } {
+  const pinsByPerson = new Map<string, SourcePhoto[]>();
+  const elsewhere = new Set<string>();
+  const lfwCount = new Map<string, number>();
+  for (const p of photos) {
+    if (p.set === 'pins_105') pinsByPerson.set(keyOf(p), [...(pinsByPerson.get(keyOf(p)) ?? []), p]);
+    else elsewhere.add(keyOf(p));
+    if (p.set === 'lfw') lfwCount.set(keyOf(p), (lfwCount.get(keyOf(p)) ?? 0) + 1);
+  }
+  const onlyPins = [...pinsByPerson.keys()].filter((k) => !elsewhere.has(k)).sort();
+  const step = Math.floor(onlyPins.length / STRANGER_PINS_PEOPLE);
+  const pinsStrangers = new Set(onlyPins.filter((_, i) => i % step === Math.floor(step / 2)).slice(0, STRANGER_PINS_PEOPLE));
+  const singles = [...lfwCount].filter(([k, n]) => n === 1 && !pinsByPerson.has(k)).map(([k]) => k).sort();
+  const lfwStep = Math.floor(singles.length / STRANGER_LFW_PEOPLE);
+  const lfwStrangers = new Set(singles.filter((_, i) => i % lfwStep === 0).slice(0, STRANGER_LFW_PEOPLE));
+  const probes: Probe[] = [];
+  const probed = new Set<string>();
+  for (const [key, list] of pinsByPerson) {
+    const sorted = [...list].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const held = pinsStrangers.has(key) ? sorted : sorted.slice(enrol, 20);
+    for (const p of held) {
+      probes.push({ path: p.path, expected: pinsStrangers.has(key) ? null : key, kind: pinsStrangers.has(key) ? 'stranger-pins' : 'known' });
+      probed.add(p.path);
+    }
+  }
+  for (const p of photos) {
+    if (p.set === 'lfw' && lfwStrangers.has(keyOf(p))) {
+      probes.push({ path: p.path, expected: null, kind: 'stranger-lfw' });
+      probed.add(p.path);
+    }
+  }
+  const strangers = new Set([...pinsStrangers, ...lfwStrangers]);
+  return { trial: photos.filter((p) => !probed.has(p.path) && !strangers.has(keyOf(p))), probes };
+}
+
+/** Names the server would give each probe photo, matched in process (flip-averaged embeddings, int8 pack rows). */
+function nameInProcess(pack: ReturnType<typeof assemblePack>, faces: ReadonlyMap<string, CachedPhoto>, probes: readonly Probe[], threshold: number): Map<string, string[]> {
+  const matrix = decodePackRows(encodePackRows(pack.matrix, 512), 512);
+  const owners = new Int32Array(matrix.length / 512);
+  let row = 0;
+  pack.people.forEach((p, i) => owners.fill(i, row, (row += p.rows)));
+  const index = createEmbeddingIndex(matrix, 512);
+  const out = new Map<string, string[]>();
+  for (const probe of probes) {
+    const best = new Map<number, number>();
+    for (const face of faces.get(probe.path)?.faces ?? []) {
+      const decision = decideMatch(searchPeople(index, owners, face.embedding), threshold);
+      if (decision && (best.get(decision.person) ?? -Infinity) < decision.similarity) best.set(decision.person, decision.similarity);
+    }
+    out.set(probe.path, [...best.keys()].map((i) => normalizeName(pack.people[i]!.name)));
+  }
+  return out;
+}
+
+/** Names the production server gives each probe photo through POST /api/recognitions, serving `pack`. */
+async function nameOverHttp(pack: ReturnType<typeof assemblePack>, datasets: string, probes: readonly Probe[], modelDir: string): Promise<Map<string, string[]>> {
+  const dir = await mkdtemp(join(tmpdir(), 'cf-eval-pack-'));
+  try {
+    await writePack(join(dir, 'pack'), { model: { file: EMBEDDING_MODEL_FILE, sha256: await fileSha256(join(modelDir, EMBEDDING_MODEL_FILE)) }, dims: 512, people: pack.people }, pack.matrix);
+    ensureProductionBuild();
+    const app = await startApp(3490, { DATA_DIR: join(dir, 'data'), CELEBRITY_PACK: join(dir, 'pack'), RECOGNITION_QUEUE_DEPTH: '64' });
+    const out = new Map<string, string[]>();
+    try {
+      let next = 0;
+      const lane = async () => {
+        while (next < probes.length) {
+          const probe = probes[next++]!;
+          const form = new FormData();
+          form.append('image', new Blob([await readFile(join(datasets, probe.path))]), basename(probe.path));
+          const response = await fetch(`${app.baseUrl}/api/recognitions`, { method: 'POST', body: form });
+          const body = (await response.json()) as { result?: { CelebrityFaces: Array<{ Name: string }> }; error?: { message: string } };
+          if (response.status !== 201 && response.status !== 422) throw new Error(`${probe.path}: HTTP ${response.status} ${body.error?.message ?? ''}`);
+          out.set(probe.path, (body.result?.CelebrityFaces ?? []).map((c) => normalizeName(c.Name)));
+        }
+      };
+      await Promise.all([lane(), lane()]);
+    } finally {
+      await app.stop();
+    }
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      datasets: { type: 'string', default: process.env.DATASETS_DIR ?? '../shared/datasets' },
+      models: { type: 'string', default: process.env.MODEL_DIR ?? 'models' },
+      enrol: { type: 'string', default: '16' },
+      threshold: { type: 'string', default: String(DEFAULT_MATCH_THRESHOLD) },
+      http: { type: 'boolean', default: false },
+    },
+  });
+  const datasets = resolve(values.datasets);
+  const modelDir = resolve(values.models);
+  const enrol = Number(values.enrol);
+  const threshold = Number(values.threshold);
+  const photos = await listPackSources(datasets);
+  const { trial, probes } = splitHeldOut(photos, enrol);
+  const modelHash = await fileSha256(join(modelDir, EMBEDDING_MODEL_FILE));
+  const voters = genderVotePhotos(photos, 3);
+  const faces = await embedPhotos(photos.map((p) => ({ path: p.path, attributes: voters.has(p.path) })), {
+    root: datasets, modelDir, cacheFile: resolve('.cache/pack', `embeddings-${modelHash.slice(0, 16)}`),
+  });
+  const pack = assemblePack(trial, faces);
+  console.log(`trial pack: ${pack.people.length} people, ${pack.people.reduce((s, p) => s + p.rows, 0)} rows; ${probes.length} probe photos`);
+  const named = values.http ? await nameOverHttp(pack, datasets, probes, modelDir) : nameInProcess(pack, faces, probes, threshold);
+  const rows: Record<string, { photos: number; named: number; wrong: number }> = {};
+  for (const probe of probes) {
+    const names = named.get(probe.path) ?? [];
+    const tally = (rows[probe.kind] ??= { photos: 0, named: 0, wrong: 0 });
+    tally.photos += 1;
+    if (probe.expected && names.includes(probe.expected)) tally.named += 1;
+    if (names.some((n) => n !== probe.expected)) tally.wrong += 1;
+  }
+  const pct = (n: number, d: number) => `${((100 * n) / Math.max(d, 1)).toFixed(2)} %`;
+  console.log(`\n${values.http ? 'POST /api/recognitions' : 'in process'}, threshold ${threshold}, pins photos 1-${enrol} enrolled`);
+  console.log('| probes | photos | named correctly | given a wrong name |');
+  console.log('|---|---|---|---|');
+  for (const [kind, t] of Object.entries(rows)) console.log(`| ${kind} | ${t.photos} | ${kind === 'known' ? pct(t.named, t.photos) : '-'} | ${pct(t.wrong, t.photos)} (${t.wrong}) |`);
+  const all = Object.values(rows).reduce((a, t) => ({ photos: a.photos + t.photos, wrong: a.wrong + t.wrong }), { photos: 0, wrong: 0 });
+  console.log(`| all | ${all.photos} | | ${pct(all.wrong, all.photos)} (${all.wrong}) |`);
+  const known = rows.known ?? { photos: 0, named: 0, wrong: 0 };
+  console.log(JSON.stringify({ mode: values.http ? 'http' : 'in-process', threshold, enrol, knownNamed: known.named / known.photos, wrongOfAll: all.wrong / all.photos, knownPhotos: known.photos, allPhotos: all.photos }));
+  for (const probe of probes) {
+    const names = named.get(probe.path) ?? [];
+    if (names.some((n) => n !== probe.expected)) console.log(`wrong: ${probe.path} → ${names.join(', ')}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`eval:pack: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
