@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
 import {
-  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, loadGallery, matchScore, normalizeName, pickSubjectFace, searchPeople,
+  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, decodePackRows, encodePackRows, loadGallery, matchScore, normalizeName, pickSubjectFace, searchPeople,
 } from '../lib/gallery';
 import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from '../lib/gallery/open-set-eval';
 import { createEmbeddingPool } from './gallery-pool';
@@ -125,13 +125,15 @@ interface ProtocolResult {
   missingProbes: number;
 }
 
-function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol: 'single' | 'multi'): ProtocolResult {
+function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol: 'single' | 'multi', packStorage = false): ProtocolResult {
   const { enrolled, known } = split(people, protocol);
   const rows = enrolled.filter((e) => cache.get(e.path));
   const names = [...new Set(rows.map((r) => r.name))];
   const nameIndex = new Map(names.map((n, i) => [n, i]));
   const matrix = new Float32Array(rows.length * DIMS);
   rows.forEach((r, i) => matrix.set(cache.get(r.path)!, i * DIMS));
+  // --pack-storage: enrolled rows as the celebrity pack stores them (int8, read back as unit rows).
+  if (packStorage) matrix.set(decodePackRows(encodePackRows(matrix, DIMS), DIMS));
   const owners = Int32Array.from(rows, (r) => nameIndex.get(r.name)!);
   const index = createEmbeddingIndex(matrix, DIMS);
   const probe = (path: string) => {
@@ -213,9 +215,9 @@ function probableAliases(r: ProtocolResult, threshold: number): string[] {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { cache: { type: 'string', default: '/tmp/cf-eval-cache' }, 'from-gallery': { type: 'string' }, threshold: { type: 'string' }, workers: { type: 'string', default: '2' } },
+    options: { 'pack-storage': { type: 'boolean', default: false }, cache: { type: 'string', default: '/tmp/cf-eval-cache' }, 'from-gallery': { type: 'string' }, threshold: { type: 'string' }, workers: { type: 'string', default: '2' } },
   });
-  if (!positionals[0]) throw new Error('usage: npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--threshold <cos>]');
+  if (!positionals[0]) throw new Error('usage: npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--threshold <cos>] [--pack-storage]');
   // Accept the LFW root (as eval:lfw does) or its images folder.
   const given = resolve(positionals[0]);
   const dir = existsSync(join(given, 'images_deepfunneled')) ? join(given, 'images_deepfunneled') : given;
@@ -234,8 +236,10 @@ async function main(): Promise<void> {
   await writeCache(cacheFile, cache);
   const noFace = paths.filter((p) => cache.get(p) === null).length;
   console.log(`${people.size} people, ${paths.length} photos (${noFace} without a detected face); cache ${cacheFile}.*`);
-  const single = runProtocol(people, cache, 'single');
-  const multi = runProtocol(people, cache, 'multi');
+  const packStorage = values['pack-storage'];
+  if (packStorage) console.log('enrolled embeddings stored as the celebrity pack stores them (int8 unit rows)');
+  const single = runProtocol(people, cache, 'single', packStorage);
+  const multi = runProtocol(people, cache, 'multi', packStorage);
   const s = summarize('single', single, threshold);
   const m = summarize('multi', multi, threshold);
   // Probes without a face have no score: they count as misses above, but cannot inform the fit.

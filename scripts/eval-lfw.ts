@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createEngine } from '../lib/engine';
 import { centralFace, cosine, kFoldAccuracy, parsePairs, tarAtFar, type LfwPair, type ScoredPair } from '../lib/engine/lfw';
+import { decodePackRows, encodePackRows } from '../lib/gallery';
 
 function selectPairs(all: LfwPair[], folds: number, limit: number): LfwPair[] {
   const kept: LfwPair[] = [];
@@ -29,7 +30,7 @@ function selectPairs(all: LfwPair[], folds: number, limit: number): LfwPair[] {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { folds: { type: 'string', default: '10' }, limit: { type: 'string', default: '300' }, workers: { type: 'string', default: '2' } },
+    options: { 'pack-storage': { type: 'boolean', default: false }, folds: { type: 'string', default: '10' }, limit: { type: 'string', default: '300' }, workers: { type: 'string', default: '2' } },
   });
   const dir = positionals[0];
   if (!dir) throw new Error('usage: npm run eval:lfw -- <lfw-dir> [--folds N] [--limit N]');
@@ -60,10 +61,12 @@ async function main(): Promise<void> {
   const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / images.length;
   await engine.close();
 
+  // --pack-storage: the first photo of each pair as the celebrity pack stores it (int8, read back as a unit row).
+  const stored = (e: Float32Array) => (values['pack-storage'] ? decodePackRows(encodePackRows(e, e.length), e.length) : e);
   const scored: ScoredPair[] = pairs.map((p) => {
     const a = embeddings.get(p.a);
     const b = embeddings.get(p.b);
-    return { fold: p.fold, same: p.same, score: a && b ? cosine(a, b) : -1 };
+    return { fold: p.fold, same: p.same, score: a && b ? cosine(stored(a), b) : -1 };
   });
   const { accuracy, accuracyStd, thresholds } = kFoldAccuracy(scored);
   const tar = tarAtFar(scored, 1e-3);

@@ -6,10 +6,11 @@ import { GalleryNotice } from '@/components/layout/gallery-notice';
 const render = (status: Parameters<typeof GalleryNotice>[0]['status']) => renderToStaticMarkup(createElement(GalleryNotice, { status }));
 
 describe('GalleryNotice', () => {
-  it('tells how to import a gallery when the local gallery is empty', () => {
+  it('names the way back when the local engine knows nobody (pack off, nothing imported)', () => {
     const html = render({ kind: 'local', celebrities: 0 });
     expect(html).toContain('The celebrity gallery is empty');
-    expect(html).toContain('npm run gallery:import -- ../shared/datasets/lfw/images_deepfunneled --imdb ../shared/datasets/imdb/hollywood_actor_rankings.csv');
+    expect(html).toContain('CELEBRITY_PACK=off');
+    expect(html).toContain('npm run gallery:import -- path/to/people');
   });
 
   it.each([
