@@ -7,24 +7,7 @@
 import { mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-
-/** Canonical folder name → folders (relative to raw/) holding that person's photos. */
-const RAW_PEOPLE: Record<string, string[]> = {
-  Barack_Obama: ['face_recognition_ageitgey/examples/knn_examples/train/obama'],
-  Joseph_Biden: ['face_recognition_ageitgey/examples/knn_examples/train/biden'],
-  Kit_Harington: ['face_recognition_ageitgey/examples/knn_examples/train/kit_harington'],
-  Rose_Leslie: ['face_recognition_ageitgey/examples/knn_examples/train/rose_leslie'],
-  Alex_Lacamoire: ['face_recognition_ageitgey/examples/knn_examples/train/alex_lacamoire'],
-  Ben_Affleck: ['five_celebrity_jasmcaus/Resources/Faces/train/Ben Afflek', 'five_celebrity_jasmcaus/Resources/Faces/val/ben_afflek'],
-  Elton_John: ['five_celebrity_jasmcaus/Resources/Faces/train/Elton John', 'five_celebrity_jasmcaus/Resources/Faces/val/elton_john'],
-  Jerry_Seinfeld: ['five_celebrity_jasmcaus/Resources/Faces/train/Jerry Seinfield', 'five_celebrity_jasmcaus/Resources/Faces/val/jerry_seinfeld'],
-  Madonna: ['five_celebrity_jasmcaus/Resources/Faces/train/Madonna', 'five_celebrity_jasmcaus/Resources/Faces/val/madonna'],
-  Mindy_Kaling: ['five_celebrity_jasmcaus/Resources/Faces/train/Mindy Kaling', 'five_celebrity_jasmcaus/Resources/Faces/val/mindy_kaling'],
-  Angelina_Jolie: ['facenet_pytorch_timesler/data/test_images/angelina_jolie'],
-  Kate_Siegel: ['facenet_pytorch_timesler/data/test_images/kate_siegel'],
-  Paul_Rudd: ['facenet_pytorch_timesler/data/test_images/paul_rudd'],
-  Shea_Whigham: ['facenet_pytorch_timesler/data/test_images/shea_whigham'],
-};
+import { RAW_PEOPLE } from './pack/sources';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { datasets: { type: 'string' } } });
@@ -33,7 +16,7 @@ async function main(): Promise<void> {
   const raw = join(resolve(values.datasets ?? process.env.DATASETS_DIR ?? '../shared/datasets'), 'raw');
   let linked = 0;
   for (const [person, folders] of Object.entries(RAW_PEOPLE)) {
-    const target = join(resolve(out), person);
+    const target = join(resolve(out), person.replace(/ /g, '_'));
     await rm(target, { recursive: true, force: true });
     await mkdir(target, { recursive: true });
     for (const [i, folder] of folders.entries()) {

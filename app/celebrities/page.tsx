@@ -52,7 +52,7 @@ export default async function CelebritiesPage({ searchParams }: Props) {
           <p className="mt-4 text-sm text-slate-500" aria-live="polite">
             {list.total === 0
               ? query ? `No celebrity matches “${query}”.` : 'The gallery is empty: import photos with npm run gallery:import.'
-              : `${list.total} ${list.total === 1 ? 'celebrity' : 'celebrities'}${query ? ` matching “${query}”` : ''}`}
+              : `${list.total.toLocaleString('en')} ${list.total === 1 ? 'celebrity' : 'celebrities'}${query ? ` matching “${query}”` : ''}`}
           </p>
           <ul className="mt-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
             {list.items.map((celebrity) => (
