@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EMBEDDING_MODEL_FILE } from '../lib/engine';
 import { fileSha256, loadImdbCsv, writePack } from '../lib/gallery';
-import { assemblePack, genderVotePhotos } from './pack/assemble';
+import { OUTLIER_MEDIAN_COSINE, assemblePack, genderVotePhotos } from './pack/assemble';
 import { embedPhotos } from './pack/embed-cache';
 import { listPackSources } from './pack/sources';
 
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   for (const person of meta.people) for (const [set, n] of Object.entries(person.sources)) bySet[set] = (bySet[set] ?? 0) + n;
   console.log(`pack: ${meta.people.length} people, ${meta.rows} face samples (${Object.entries(bySet).map(([s, n]) => `${s} ${n}`).join(', ')})`);
   console.log(`      ${pack.photosWithoutFace} photos without a face skipped, ${pack.photosWithSeveralFaces} with several faces (took the one most like the person)`);
+  console.log(`      ${pack.outliersDropped} samples dropped as unlike the rest of their person (median cosine < ${OUTLIER_MEDIAN_COSINE})`);
   console.log(`      ${meta.people.filter((p) => p.urls.length > 0).length} with an IMDb link, ${meta.people.filter((p) => p.knownGender).length} with a known gender`);
   console.log(`wrote ${resolve(values.out)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

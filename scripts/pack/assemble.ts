@@ -10,12 +10,21 @@ import { DISPLAY_NAMES, type SourcePhoto } from './sources';
 
 const DIMS = 512;
 
+/**
+ * A face sample whose median cosine to the person's other samples is below this is dropped (people with 3+
+ * samples): same-person pairs sit far above it, unrelated faces near 0, so such a row is a mislabelled photo
+ * or the wrong face of a group photo, and would name strangers. Set a priori, not fitted (docs/pack.md).
+ */
+export const OUTLIER_MEDIAN_COSINE = 0.2;
+
 export interface AssembledPack {
   people: PackPerson[];
   /** float32 [rows, 512], unit rows, people's rows in order. */
   matrix: Float32Array;
   photosWithoutFace: number;
   photosWithSeveralFaces: number;
+  /** Samples dropped as unlike the rest of their person (OUTLIER_MEDIAN_COSINE). */
+  outliersDropped: number;
 }
 
 interface Gathered {
@@ -37,6 +46,21 @@ function gatherPeople(photos: readonly SourcePhoto[]): Map<string, Gathered> {
   return people;
 }
 
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let j = 0; j < DIMS; j++) dot += a[j]! * b[j]!;
+  return dot;
+}
+
+/** The samples that look like the rest of their person (all of them for people with fewer than 3). */
+export function withoutOutliers<T extends { embedding: Float32Array }>(samples: readonly T[], minMedian = OUTLIER_MEDIAN_COSINE): T[] {
+  if (samples.length < 3) return [...samples];
+  return samples.filter((sample, i) => {
+    const others = samples.filter((_, j) => j !== i).map((o) => cosine(sample.embedding, o.embedding)).sort((a, b) => a - b);
+    return others[Math.floor(others.length / 2)]! >= minMedian;
+  });
+}
+
 function majority(votes: Gender[]): Gender | undefined {
   const male = votes.filter((v) => v === 'Male').length;
   const female = votes.length - male;
@@ -55,6 +79,7 @@ export function assemblePack(photos: readonly SourcePhoto[], faces: ReadonlyMap<
   const rows: Float32Array[] = [];
   let photosWithoutFace = 0;
   let photosWithSeveralFaces = 0;
+  let outliersDropped = 0;
   for (const [key, person] of gathered) {
     const chosen: Array<{ photo: SourcePhoto; embedding: Float32Array; gender?: Gender }> = [];
     const several: Array<{ photo: SourcePhoto; found: CachedPhoto }> = [];
@@ -71,6 +96,9 @@ export function assemblePack(photos: readonly SourcePhoto[], faces: ReadonlyMap<
       if (face) chosen.push({ photo, ...face });
       photosWithSeveralFaces += 1;
     }
+    const kept = withoutOutliers(chosen);
+    outliersDropped += chosen.length - kept.length;
+    chosen.splice(0, chosen.length, ...kept);
     if (chosen.length === 0) continue;
     const order = new Map(person.photos.map((p, i) => [p.path, i]));
     chosen.sort((a, b) => order.get(a.photo.path)! - order.get(b.photo.path)!);
@@ -86,7 +114,7 @@ export function assemblePack(photos: readonly SourcePhoto[], faces: ReadonlyMap<
   }
   const matrix = new Float32Array(rows.length * DIMS);
   rows.forEach((row, i) => matrix.set(row, i * DIMS));
-  return { people, matrix, photosWithoutFace, photosWithSeveralFaces };
+  return { people, matrix, photosWithoutFace, photosWithSeveralFaces, outliersDropped };
 }
 
 /** The photos whose gender the import estimates: each person's first `votes` photos (fixed, so rebuilds agree). */
