@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createEngine } from '../lib/engine';
 import { centralFace } from '../lib/engine/lfw';
-import { DEFAULT_MATCH_THRESHOLD, FLIP_BAND, createEmbeddingIndex, decideMatch, matchFace, matchScore, searchPeople } from '../lib/gallery';
+import { DEFAULT_MATCH_THRESHOLD, FLIP_BAND, createPeopleIndex, decideMatch, matchFace, matchScore, searchPeople } from '../lib/gallery';
 
 const DIMS = 512;
 
@@ -82,9 +82,8 @@ async function main(): Promise<void> {
 
   const matrix = new Float32Array(rows.length * DIMS);
   rows.forEach((r, i) => matrix.set(r, i * DIMS));
-  const index = createEmbeddingIndex(matrix, DIMS);
-  const ownerOf = Int32Array.from(owners);
-  const rank = (e: Float32Array) => searchPeople(index, ownerOf, e);
+  const index = createPeopleIndex(matrix, Int32Array.from(owners), DIMS);
+  const rank = (e: Float32Array) => searchPeople(index, e);
   const threshold = DEFAULT_MATCH_THRESHOLD;
   let mirrorRuns = 0;
   let differing = 0;

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
 import {
-  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, decodePackRows, encodePackRows, loadGallery, matchScore, normalizeName, pickSubjectFace, searchPeople,
+  DEFAULT_MATCH_THRESHOLD, createPeopleIndex, decodePackRows, encodePackRows, loadGallery, matchScore, normalizeName, pickSubjectFace, searchPeople,
 } from '../lib/gallery';
 import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from '../lib/gallery/open-set-eval';
 import { createEmbeddingPool } from './gallery-pool';
@@ -135,11 +135,11 @@ function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol:
   // --pack-storage: enrolled rows as the celebrity pack stores them (int8, read back as unit rows).
   if (packStorage) matrix.set(decodePackRows(encodePackRows(matrix, DIMS), DIMS));
   const owners = Int32Array.from(rows, (r) => nameIndex.get(r.name)!);
-  const index = createEmbeddingIndex(matrix, DIMS);
+  const index = createPeopleIndex(matrix, owners, DIMS);
   const probe = (path: string) => {
     const embedding = cache.get(path);
     if (!embedding) return undefined;
-    const ranked = searchPeople(index, owners, embedding);
+    const ranked = searchPeople(index, embedding);
     const others = ranked.slice(1, 11).map((p) => p.score);
     const cohort = others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0;
     // score = the production policy's match score (lib/gallery matchScore), so the threshold found here applies as is.

@@ -61,13 +61,19 @@ async function main(): Promise<void> {
   const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / images.length;
   await engine.close();
 
-  // --pack-storage: the first photo of each pair as the celebrity pack stores it (int8, read back as a unit row).
-  const stored = (e: Float32Array) => (values['pack-storage'] ? decodePackRows(encodePackRows(e, e.length), e.length) : e);
-  const scored: ScoredPair[] = pairs.map((p) => {
+  const scorePairs = (stored: (e: Float32Array) => Float32Array): ScoredPair[] => pairs.map((p) => {
     const a = embeddings.get(p.a);
     const b = embeddings.get(p.b);
     return { fold: p.fold, same: p.same, score: a && b ? cosine(stored(a), b) : -1 };
   });
+  // --pack-storage: the first photo of each pair as the celebrity pack stores it (int8, read back as a unit row),
+  // reported beside float32 from the same embeddings.
+  if (values['pack-storage']) {
+    const int8 = scorePairs((e) => decodePackRows(encodePackRows(e, e.length), e.length));
+    const packed = kFoldAccuracy(int8);
+    console.log(`  pack storage (int8 gallery side): accuracy ${(packed.accuracy * 100).toFixed(2)} % ± ${(packed.accuracyStd * 100).toFixed(2)}, TAR @ FAR 1e-3 ${(tarAtFar(int8, 1e-3) * 100).toFixed(2)} %`);
+  }
+  const scored = scorePairs((e) => e);
   const { accuracy, accuracyStd, thresholds } = kFoldAccuracy(scored);
   const tar = tarAtFar(scored, 1e-3);
   const meanThreshold = thresholds.reduce((s, t) => s + t, 0) / thresholds.length;

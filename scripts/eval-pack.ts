@@ -5,7 +5,8 @@
  * - known: photos enrol+1..20 of every pins_105 person (default 17-20), who keep photos 1..enrol in the trial pack;
  * - strangers: every photo of 15 pins_105 people found in no other set, and the one photo of 420 LFW people
  *   with a single photo, all left out of the trial pack.
- * A photo counts as named when its person is among the names given; wrong when any other name is given.
+ * A photo counts as named when its person is among the names given; wrong when any other name is given
+ * (for the LFW strangers, on the photo's subject: the largest face nearest the centre, as LFW frames them).
  * Default: matching in process on the cached embeddings (the server's policy and its int8 storage);
  * --http: the trial pack served by the production server, every probe sent through POST /api/recognitions.
  */
@@ -15,7 +16,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EMBEDDING_MODEL_FILE } from '../lib/engine';
 import {
-  DEFAULT_MATCH_THRESHOLD, createEmbeddingIndex, decideMatch, decodePackRows, encodePackRows, fileSha256, normalizeName, searchPeople, writePack,
+  DEFAULT_MATCH_THRESHOLD, createPeopleIndex, decideMatch, decodePackRows, encodePackRows, fileSha256, normalizeName, pickSubjectFace, searchPeople, writePack,
 } from '../lib/gallery';
 import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
 import { assemblePack, genderVotePhotos } from './pack/assemble';
@@ -23,33 +24,61 @@ import { embedPhotos, type CachedPhoto } from './pack/embed-cache';
 import { splitHeldOut, type Probe } from './pack/held-out';
 import { listPackSources } from './pack/sources';
 
-/** Names the server would give each probe photo, matched in process (flip-averaged embeddings, int8 pack rows). */
-function nameInProcess(pack: ReturnType<typeof assemblePack>, faces: ReadonlyMap<string, CachedPhoto>, probes: readonly Probe[], threshold: number): Map<string, string[]> {
+/** One face of a probe photo as the recognizer answered: its box (any units, with the photo's size) and name. */
+interface AnsweredFace {
+  box: { x: number; y: number; width: number; height: number };
+  name: string | null;
+}
+interface Answer {
+  width: number;
+  height: number;
+  faces: AnsweredFace[];
+}
+
+/** The names a probe counts: every face's, or for subject-only probes the subject face's alone. */
+function namesCounted(probe: Probe, answer: Answer | undefined): string[] {
+  if (!answer) return [];
+  const faces = probe.subjectOnly ? [pickSubjectFace(answer.faces, answer.width, answer.height)].filter((f) => f !== undefined) : answer.faces;
+  return faces.flatMap((f) => (f.name ? [f.name] : []));
+}
+
+/** What the server would answer for each probe photo, matched in process (flip-averaged embeddings, int8 pack rows). */
+function answerInProcess(pack: ReturnType<typeof assemblePack>, faces: ReadonlyMap<string, CachedPhoto>, probes: readonly Probe[], threshold: number): Map<string, Answer> {
   const matrix = decodePackRows(encodePackRows(pack.matrix, 512), 512);
   const owners = new Int32Array(matrix.length / 512);
   let row = 0;
   pack.people.forEach((p, i) => owners.fill(i, row, (row += p.rows)));
-  const index = createEmbeddingIndex(matrix, 512);
-  const out = new Map<string, string[]>();
+  const index = createPeopleIndex(matrix, owners, 512);
+  const out = new Map<string, Answer>();
   for (const probe of probes) {
-    const best = new Map<number, number>();
-    for (const face of faces.get(probe.path)?.faces ?? []) {
-      const decision = decideMatch(searchPeople(index, owners, face.embedding), threshold);
-      if (decision && (best.get(decision.person) ?? -Infinity) < decision.similarity) best.set(decision.person, decision.similarity);
-    }
-    out.set(probe.path, [...best.keys()].map((i) => normalizeName(pack.people[i]!.name)));
+    const photo = faces.get(probe.path);
+    const decisions = (photo?.faces ?? []).map((face) => ({ face, decision: decideMatch(searchPeople(index, face.embedding), threshold) }));
+    // As the recognizer does: one person at most once a photo, on their best face.
+    const bestOf = new Map<number, number>();
+    for (const { decision } of decisions) if (decision) bestOf.set(decision.person, Math.max(bestOf.get(decision.person) ?? -Infinity, decision.similarity));
+    out.set(probe.path, {
+      width: photo?.width ?? 0,
+      height: photo?.height ?? 0,
+      faces: decisions.map(({ face, decision }) => ({
+        box: face.box,
+        name: decision && bestOf.get(decision.person) === decision.similarity ? normalizeName(pack.people[decision.person]!.name) : null,
+      })),
+    });
   }
   return out;
 }
 
-/** Names the production server gives each probe photo through POST /api/recognitions, serving `pack`. */
-async function nameOverHttp(pack: ReturnType<typeof assemblePack>, datasets: string, probes: readonly Probe[], modelDir: string): Promise<Map<string, string[]>> {
+type Box = { Left: number; Top: number; Width: number; Height: number };
+const fromRatios = (b: Box) => ({ x: b.Left, y: b.Top, width: b.Width, height: b.Height });
+
+/** What the production server answers for each probe photo through POST /api/recognitions, serving `pack`. */
+async function answerOverHttp(pack: ReturnType<typeof assemblePack>, datasets: string, probes: readonly Probe[], modelDir: string): Promise<Map<string, Answer>> {
   const dir = await mkdtemp(join(tmpdir(), 'cf-eval-pack-'));
   try {
     await writePack(join(dir, 'pack'), { model: { file: EMBEDDING_MODEL_FILE, sha256: await fileSha256(join(modelDir, EMBEDDING_MODEL_FILE)) }, dims: 512, people: pack.people }, pack.matrix);
     ensureProductionBuild();
     const app = await startApp(3490, { DATA_DIR: join(dir, 'data'), CELEBRITY_PACK: join(dir, 'pack'), RECOGNITION_QUEUE_DEPTH: '64' });
-    const out = new Map<string, string[]>();
+    const out = new Map<string, Answer>();
     try {
       let next = 0;
       const lane = async () => {
@@ -58,9 +87,14 @@ async function nameOverHttp(pack: ReturnType<typeof assemblePack>, datasets: str
           const form = new FormData();
           form.append('image', new Blob([await readFile(join(datasets, probe.path))]), basename(probe.path));
           const response = await fetch(`${app.baseUrl}/api/recognitions`, { method: 'POST', body: form });
-          const body = (await response.json()) as { result?: { CelebrityFaces: Array<{ Name: string }> }; error?: { message: string } };
+          type Body = { result?: { CelebrityFaces: Array<{ Name: string; Face: { BoundingBox: Box } }>; UnrecognizedFaces: Array<{ BoundingBox: Box }> }; error?: { message: string } };
+          const body = (await response.json()) as Body;
           if (response.status !== 201 && response.status !== 422) throw new Error(`${probe.path}: HTTP ${response.status} ${body.error?.message ?? ''}`);
-          out.set(probe.path, (body.result?.CelebrityFaces ?? []).map((c) => normalizeName(c.Name)));
+          const faces = [
+            ...(body.result?.CelebrityFaces ?? []).map((c) => ({ box: fromRatios(c.Face.BoundingBox), name: normalizeName(c.Name) })),
+            ...(body.result?.UnrecognizedFaces ?? []).map((f) => ({ box: fromRatios(f.BoundingBox), name: null })),
+          ];
+          out.set(probe.path, { width: 1, height: 1, faces });
         }
       };
       await Promise.all([lane(), lane()]);
@@ -96,10 +130,10 @@ async function main(): Promise<void> {
   });
   const pack = assemblePack(trial, faces);
   console.log(`trial pack: ${pack.people.length} people, ${pack.people.reduce((s, p) => s + p.rows, 0)} rows; ${probes.length} probe photos`);
-  const named = values.http ? await nameOverHttp(pack, datasets, probes, modelDir) : nameInProcess(pack, faces, probes, threshold);
+  const answers = values.http ? await answerOverHttp(pack, datasets, probes, modelDir) : answerInProcess(pack, faces, probes, threshold);
   const rows: Record<string, { photos: number; named: number; wrong: number }> = {};
   for (const probe of probes) {
-    const names = named.get(probe.path) ?? [];
+    const names = namesCounted(probe, answers.get(probe.path));
     const tally = (rows[probe.kind] ??= { photos: 0, named: 0, wrong: 0 });
     tally.photos += 1;
     if (probe.expected && names.includes(probe.expected)) tally.named += 1;
@@ -115,7 +149,7 @@ async function main(): Promise<void> {
   const known = rows.known ?? { photos: 0, named: 0, wrong: 0 };
   console.log(JSON.stringify({ mode: values.http ? 'http' : 'in-process', threshold, enrol, knownNamed: known.named / known.photos, wrongOfAll: all.wrong / all.photos, knownPhotos: known.photos, allPhotos: all.photos }));
   for (const probe of probes) {
-    const names = named.get(probe.path) ?? [];
+    const names = namesCounted(probe, answers.get(probe.path));
     if (names.some((n) => n !== probe.expected)) console.log(`wrong: ${probe.path} → ${names.join(', ')}`);
   }
 }

@@ -72,7 +72,7 @@ export interface CandidateFace {
  * With several faces in a reference photo, the subject is usually the largest and most central one: among
  * faces at least half as large as the largest, take the one nearest the image centre.
  */
-export function pickSubjectFace<F extends CandidateFace>(faces: readonly F[], width: number, height: number): F | undefined {
+export function pickSubjectFace<F extends Pick<CandidateFace, 'box'>>(faces: readonly F[], width: number, height: number): F | undefined {
   const area = (f: F) => f.box.width * f.box.height;
   const largest = Math.max(0, ...faces.map(area));
   const offCentre = (f: F) => Math.hypot(f.box.x + f.box.width / 2 - width / 2, f.box.y + f.box.height / 2 - height / 2);

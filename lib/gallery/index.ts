@@ -10,8 +10,9 @@ export {
 export { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
 export { imdbUrl, loadImdbCsv, parseImdbCsv } from './imdb';
 export { applyPhotoResult, folderToName, pickFaceByReference, pickSubjectFace, planImport, type CandidateFace, type ImportPlan, type PhotoTask } from './import-plan';
+export { centroidSimilarity, createPeopleIndex, type PeopleIndex } from './people-index';
 export {
-  CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, FLIP_BAND, MARGIN_WEIGHT, decideMatch, matchFace, matchScore, needsFlipAveraged,
+  CENTROID_WEIGHT, CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, FLIP_BAND, MARGIN_WEIGHT, decideMatch, matchFace, matchScore, needsFlipAveraged,
   rankPeople, searchPeople, similarityToConfidence,
   type MatchDecision, type MatchableFace, type PersonScore,
 } from './match';

@@ -1,14 +1,13 @@
 import {
-  EMPTY_OPT_OUT, createEmbeddingIndex, flattenGallery, galleryVersion, loadGallery, loadOptOut, mergeKnownPeople, normalizeName, optOutVersion,
-  searchPeople, type EmbeddingIndex, type KnownPerson, type PersonScore,
+  EMPTY_OPT_OUT, createPeopleIndex, flattenGallery, galleryVersion, loadGallery, loadOptOut, mergeKnownPeople, normalizeName, optOutVersion,
+  searchPeople, type KnownPerson, type PeopleIndex, type PersonScore,
 } from '../gallery';
 
 /** One immutable view of whom the server knows: people, their search index and each row's owner. */
 export interface GallerySnapshot {
   version: string | null;
   people: KnownPerson[];
-  index: EmbeddingIndex;
-  owners: Int32Array;
+  index: PeopleIndex;
   byId: Map<string, KnownPerson>;
   /** People the opt-out list removed: stored results that name them are shown without the name. */
   optedOutIds: ReadonlySet<string>;
@@ -55,7 +54,7 @@ async function loadSnapshot(sources: GallerySources): Promise<GallerySnapshot> {
   const { people, optedOutIds } = mergeKnownPeople(pack, operator, optOut);
   const withRows = people.filter((p) => p.embeddings.length > 0);
   const { matrix, owners } = flattenGallery({ dims: operator.dims, people: withRows, photos: {} });
-  return { version, people: withRows, index: createEmbeddingIndex(matrix, operator.dims), owners, byId: new Map(withRows.map((p) => [p.id, p])), optedOutIds };
+  return { version, people: withRows, index: createPeopleIndex(matrix, owners, operator.dims), byId: new Map(withRows.map((p) => [p.id, p])), optedOutIds };
 }
 
 /**
@@ -90,7 +89,7 @@ export function createLiveGallery(sources: GallerySources | string, recheckMs = 
   };
   return {
     current,
-    nearest: (snap, embedding) => (snap.index.size === 0 ? [] : searchPeople(snap.index, snap.owners, embedding)),
+    nearest: (snap, embedding) => searchPeople(snap.index, embedding),
     async list({ query = '', page = 1, pageSize = 50 } = {}) {
       const snap = await current();
       const needle = normalizeName(query);

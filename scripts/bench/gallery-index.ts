@@ -2,7 +2,7 @@
  * The one place the benchmark touches lib/gallery, so an API change there is a one-file fix here:
  * the raw index (for the 10k/100k/1M search) and the recognizer's match path (for end to end).
  */
-import { createEmbeddingIndex, DEFAULT_MATCH_THRESHOLD, matchFace, searchPeople, type MatchableFace } from '../../lib/gallery/index';
+import { createEmbeddingIndex, createPeopleIndex, DEFAULT_MATCH_THRESHOLD, matchFace, searchPeople, type MatchableFace } from '../../lib/gallery/index';
 
 export interface BenchIndex {
   /** Row numbers of the k nearest rows to a unit query (cosine), best first. */
@@ -29,8 +29,8 @@ export interface GalleryMatcher {
  * `owners[row]` is the person index of each row.
  */
 export function buildGalleryMatcher(matrix: Float32Array, dims: number, owners: Int32Array): GalleryMatcher {
-  const index = createEmbeddingIndex(matrix, dims);
-  const rank = (embedding: Float32Array) => searchPeople(index, owners, embedding);
+  const index = createPeopleIndex(matrix, owners, dims);
+  const rank = (embedding: Float32Array) => searchPeople(index, embedding);
   let faces = 0;
   let flipRuns = 0;
   return {

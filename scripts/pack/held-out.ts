@@ -13,7 +13,15 @@ export interface Probe {
   /** Normalised name of who is in it, or null for a stranger. */
   expected: string | null;
   kind: 'known' | 'stranger-pins' | 'stranger-lfw';
+  /**
+   * Judge only the photo's subject (the largest face nearest the centre): LFW frames are centred on their
+   * person, and a bystander beside them (Simon Cowell beside Angie Martinez) may rightly be named.
+   */
+  subjectOnly: boolean;
 }
+
+/** LFW lists a few people twice, in two name orders (Chyung Dai-chul, Dai-chul Chyung): the same tokens. */
+const tokensOf = (key: string) => key.split(' ').sort().join(' ');
 
 const keyOf = (p: SourcePhoto) => normalizeName(DISPLAY_NAMES[p.name] ?? p.name);
 
@@ -30,7 +38,9 @@ export function splitHeldOut(photos: readonly SourcePhoto[], enrol: number): { t
   const onlyPins = [...pinsByPerson.keys()].filter((k) => !elsewhere.has(k)).sort();
   const step = Math.floor(onlyPins.length / STRANGER_PINS_PEOPLE);
   const pinsStrangers = new Set(onlyPins.filter((_, i) => i % step === Math.floor(step / 2)).slice(0, STRANGER_PINS_PEOPLE));
-  const singles = [...lfwCount].filter(([k, n]) => n === 1 && !pinsByPerson.has(k)).map(([k]) => k).sort();
+  const spellings = new Map<string, number>();
+  for (const key of new Set(photos.map(keyOf))) spellings.set(tokensOf(key), (spellings.get(tokensOf(key)) ?? 0) + 1);
+  const singles = [...lfwCount].filter(([k, n]) => n === 1 && !pinsByPerson.has(k) && spellings.get(tokensOf(k)) === 1).map(([k]) => k).sort();
   const lfwStep = Math.floor(singles.length / STRANGER_LFW_PEOPLE);
   const lfwStrangers = new Set(singles.filter((_, i) => i % lfwStep === 0).slice(0, STRANGER_LFW_PEOPLE));
   const probes: Probe[] = [];
@@ -39,13 +49,13 @@ export function splitHeldOut(photos: readonly SourcePhoto[], enrol: number): { t
     const sorted = [...list].sort((a, b) => (a.path < b.path ? -1 : 1));
     const held = pinsStrangers.has(key) ? sorted : sorted.slice(enrol, 20);
     for (const p of held) {
-      probes.push({ path: p.path, expected: pinsStrangers.has(key) ? null : key, kind: pinsStrangers.has(key) ? 'stranger-pins' : 'known' });
+      probes.push({ path: p.path, expected: pinsStrangers.has(key) ? null : key, kind: pinsStrangers.has(key) ? 'stranger-pins' : 'known', subjectOnly: false });
       probed.add(p.path);
     }
   }
   for (const p of photos) {
     if (p.set === 'lfw' && lfwStrangers.has(keyOf(p))) {
-      probes.push({ path: p.path, expected: null, kind: 'stranger-lfw' });
+      probes.push({ path: p.path, expected: null, kind: 'stranger-lfw', subjectOnly: true });
       probed.add(p.path);
     }
   }
