@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { listKnownCelebrities } from '@/lib/recognizer/rekognition-celebrities';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Who can be recognized · Celebrity Finder' };
+export const metadata: Metadata = { title: 'Who can be recognized' };
 
 const PAGE_SIZE = 48;
 const searchSchema = z.object({

@@ -21,9 +21,9 @@ async function loadCelebrity(id: string): Promise<CelebrityDetails> {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
   try {
-    return { title: `${(await getCelebrity(id)).Name} · Celebrity Finder` };
+    return { title: (await getCelebrity(id)).Name };
   } catch {
-    return { title: 'Celebrity · Celebrity Finder' };
+    return { title: 'Celebrity' };
   }
 }
 
