@@ -69,6 +69,17 @@ describe('local recognizer', () => {
     }
   });
 
+  it('computes Pose, Quality, Emotions and Smile only when asked, with the same names and boxes', async () => {
+    const photo = await readFile(join(knn, 'test/obama_and_biden.jpg'));
+    const full = await recognizer.recognizeCelebrities(photo);
+    const lean = await recognizer.recognizeCelebrities(photo, { attributes: false });
+    expect(full.CelebrityFaces[0]!.Face).toHaveProperty('Pose');
+    expect(full.CelebrityFaces[0]!.Face).toHaveProperty('Emotions');
+    for (const celebrity of lean.CelebrityFaces) expect(Object.keys(celebrity.Face).sort()).toEqual(['BoundingBox', 'Confidence', 'Landmarks']);
+    const summary = (r: typeof full) => r.CelebrityFaces.map((c) => [c.Name, c.Face.BoundingBox]);
+    expect(summary(lean)).toEqual(summary(full));
+  });
+
   it('names nobody in a photo of an ordinary person', async () => {
     const result = await recognizer.recognizeCelebrities(await readFile(join(datasets, 'raw/five_celebrity_jasmcaus/Resources/Photos/lady.jpg')));
     expect(result.CelebrityFaces).toEqual([]);

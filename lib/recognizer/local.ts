@@ -80,10 +80,10 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
   const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS }), gallery.current()]);
   return {
     kind: 'local',
-    async recognizeCelebrities(image) {
+    async recognizeCelebrities(image, options = {}) {
       try {
         // The mirror image's embedding runs only for faces whose match it could change (lib/gallery matchFace).
-        const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand' }), gallery.current()]);
+        const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand', embeddingsOnly: options.attributes === false }), gallery.current()]);
         return assemble(snapshot, await matchFaces(gallery, snapshot, analysis.faces, threshold));
       } catch (error) {
         throw toAppError(error);

@@ -131,7 +131,7 @@ export function getRecognitionQueue(config: Parameters<typeof queueOptionsFromCo
 export function withRecognitionQueue<R extends Recognizer>(recognizer: R, queue: BoundedQueue): R {
   // Inherit from the recognizer so extras such as listCelebrities (local catalog) stay reachable.
   const queued = Object.create(recognizer) as R;
-  const recognizeCelebrities: Recognizer['recognizeCelebrities'] = (image) => queue.run(() => recognizer.recognizeCelebrities(image));
+  const recognizeCelebrities: Recognizer['recognizeCelebrities'] = (image, options) => queue.run(() => recognizer.recognizeCelebrities(image, options));
   // defineProperty, not assignment: works even when the backend object is frozen.
   Object.defineProperty(queued, 'recognizeCelebrities', { value: recognizeCelebrities, enumerable: true });
   return queued;

@@ -18,7 +18,7 @@ export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecog
   const { image, result, recognizer } = await getRecognitionQueue(getConfig()).run(async () => {
     const image = await normalizeImage(upload);
     const recognizer = await getRecognizer();
-    return { image, recognizer, result: await recognizer.recognizeCelebrities(image.bytes) };
+    return { image, recognizer, result: await recognizer.recognizeCelebrities(image.bytes, { attributes: false }) }; // the page shows no attributes
   });
   const { token, hash } = newDeleteToken();
   const stored = await getStore().save({ recognizer: recognizer.kind, result, image, deleteTokenHash: hash });

@@ -1,0 +1,92 @@
+/**
+ * npm run bench:web -- [--iterations 30]
+ * The product path against the engine, same photos (bench:engine's), same run, same host:
+ * 1. the recognizer in process, decode → match (the work a page needs: faces, names, no attributes);
+ * 2. the production server, every photo sent through POST /api/recognitions one request at a time
+ *    (upload parsing, the re-encode, recognition, storing photo and result).
+ * Prints p50 per photo side by side and their ratio; the last line is one JSON object.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getConfig } from '../lib/config';
+import { createLocalRecognizer } from '../lib/recognizer/local';
+import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
+import { loadBenchPhotos, repoRoot, type BenchPhoto } from './bench/photos';
+import { summarize } from './bench/stats';
+
+async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: (photo: BenchPhoto) => Promise<void>): Promise<Map<string, number>> {
+  const samples = new Map<string, number[]>(photos.map((p) => [p.name, []]));
+  for (const photo of photos) await run(photo); // warm-up, not counted
+  for (let i = 0; i < iterations; i++) {
+    for (const photo of photos) {
+      const started = performance.now();
+      await run(photo);
+      samples.get(photo.name)!.push(performance.now() - started);
+    }
+  }
+  return new Map([...samples].map(([name, values]) => [name, summarize(values).p50]));
+}
+
+async function engineTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<Map<string, number>> {
+  const config = getConfig({ ...process.env, DATA_DIR: dataDir, MODEL_DIR: join(repoRoot, 'models'), CELEBRITY_PACK: join(repoRoot, 'packs/celebrities') });
+  const recognizer = await createLocalRecognizer(config);
+  return timeEach(photos, iterations, async (photo) => {
+    await recognizer.recognizeCelebrities(photo.bytes, { attributes: false });
+  });
+}
+
+async function httpTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<Map<string, number>> {
+  ensureProductionBuild();
+  const app = await startApp(3495, { DATA_DIR: dataDir, RECOGNITION_QUEUE_DEPTH: '64' });
+  try {
+    return await timeEach(photos, iterations, async (photo) => {
+      const form = new FormData();
+      form.append('image', new Blob([Buffer.from(photo.bytes)]), `${photo.name}.${photo.source.endsWith('.png') ? 'png' : 'jpg'}`);
+      const response = await fetch(`${app.baseUrl}/api/recognitions`, { method: 'POST', body: form });
+      await response.arrayBuffer();
+      if (response.status !== 201 && response.status !== 422) throw new Error(`${photo.name}: HTTP ${response.status}`);
+    });
+  } finally {
+    await app.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' } } });
+  const iterations = Number(values.iterations);
+  const photos = await loadBenchPhotos();
+  const dir = await mkdtemp(join(tmpdir(), 'cf-bench-web-'));
+  try {
+    console.log(`bench:web on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; ${photos.length} photos × ${iterations}`);
+    // One after the other, so neither competes with the other for the two cores.
+    const engine = await engineTimes(photos, iterations, join(dir, 'engine'));
+    const http = await httpTimes(photos, iterations, join(dir, 'http'));
+    console.log('| photo | size | engine decode → match p50 | POST /api/recognitions p50 | ratio |');
+    console.log('|---|---|---|---|---|');
+    const rows = photos.map((p) => ({ photo: p.name, kind: p.kind, engineMs: engine.get(p.name)!, httpMs: http.get(p.name)! }));
+    for (const r of rows) {
+      const photo = photos.find((p) => p.name === r.photo)!;
+      console.log(`| ${r.photo} | ${photo.width}×${photo.height} | ${r.engineMs.toFixed(1)} ms | ${r.httpMs.toFixed(1)} ms | ${(r.httpMs / r.engineMs).toFixed(2)}× |`);
+    }
+    const single = rows.filter((r) => r.kind === 'single');
+    const median = (xs: number[]) => summarize(xs).p50;
+    const summary = {
+      cpu: os.cpus()[0]?.model,
+      singleEngineP50: median(single.map((r) => r.engineMs)),
+      singleHttpP50: median(single.map((r) => r.httpMs)),
+      worstRatio: Math.max(...rows.map((r) => r.httpMs / r.engineMs)),
+      group: rows.find((r) => r.kind === 'group'),
+    };
+    console.log(`single-face photos: engine p50 ${summary.singleEngineP50.toFixed(1)} ms, HTTP p50 ${summary.singleHttpP50.toFixed(1)} ms; worst ratio ${summary.worstRatio.toFixed(2)}×`);
+    console.log(JSON.stringify({ ...summary, rows }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:web: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
