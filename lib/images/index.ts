@@ -1,3 +1,3 @@
 export { sniffImageType, imageMimeTypes, type ImageType } from './sniff';
-export { checkUpload, normalizeImage, maxStoredSide, type NormalizedImage } from './normalize';
+export { checkUpload, inspectUpload, normalizeImage, maxStoredSide, toStoredPhoto, type InspectedUpload, type NormalizedImage } from './normalize';
 export { cropFace } from './crop';

@@ -47,6 +47,20 @@ describe('normalizeImage', () => {
     expect((await sharp(out.bytes).metadata()).format).toBe('jpeg');
   });
 
+  it('stores an upright JPEG as it came, less its EXIF: the same bytes of image data, no re-encode', async () => {
+    const upright = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#336699' } })
+      .withExif({ IFD0: { Make: 'UprightCam' } })
+      .jpeg({ quality: 61 })
+      .toBuffer();
+    const out = await normalizeImage(new Uint8Array(upright));
+    const stored = Buffer.from(out.bytes);
+    expect(stored.includes('UprightCam')).toBe(false);
+    expect((await sharp(stored).metadata()).exif).toBeUndefined();
+    // Re-encoding at quality 88 would change the tables and the scan; stripping keeps them byte for byte.
+    const fromTables = (jpeg: Buffer) => jpeg.subarray(jpeg.indexOf(Buffer.from([0xff, 0xdb])));
+    expect(fromTables(stored).equals(fromTables(upright))).toBe(true);
+  });
+
   it('applies EXIF orientation and drops the metadata', async () => {
     const rotated = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#336699' } })
       .jpeg()

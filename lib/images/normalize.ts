@@ -1,6 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../errors';
 import { limits } from '../limits';
+import { stripJpegMetadata } from './jpeg-strip';
 import { sniffImageType, type ImageType } from './sniff';
 
 /** A photo ready to store and recognize: upright JPEG without metadata, so stored boxes line up with it. */
@@ -34,7 +35,7 @@ export function checkUpload(bytes: Uint8Array): ImageType {
   return type;
 }
 
-async function readSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+async function readSize(bytes: Uint8Array): Promise<{ width: number; height: number; upright: boolean; space?: string }> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -45,23 +46,57 @@ async function readSize(bytes: Uint8Array): Promise<{ width: number; height: num
   const pageHeight = meta.pageHeight ?? meta.height;
   // EXIF orientations 5-8 swap width and height once the photo is upright.
   const swapped = (meta.orientation ?? 1) >= 5;
-  return swapped ? { width: pageHeight, height: meta.width } : { width: meta.width, height: pageHeight };
+  const upright = (meta.orientation ?? 1) === 1;
+  return swapped ? { width: pageHeight, height: meta.width, upright, space: meta.space } : { width: meta.width, height: pageHeight, upright, space: meta.space };
+}
+
+/** What inspectUpload learnt from the header: the type and the upright size. */
+export interface InspectedUpload {
+  sourceType: ImageType;
+  width: number;
+  height: number;
+  /** No EXIF rotation to apply. */
+  upright: boolean;
+  /** libvips' name of the colour space (srgb, b-w, cmyk, …), when known. */
+  space?: string;
 }
 
 /**
- * Validates and re-encodes an upload: header checked against the pixel budget before any decoding (so a
- * decompression bomb is refused cheaply), EXIF orientation applied, first frame only, transparency flattened
- * on white, longest side capped at maxStoredSide, all metadata (EXIF, GPS) dropped.
+ * Validates an upload from its header alone (nothing is decoded): size, type by magic bytes, the pixel
+ * budget (so a decompression bomb is refused cheaply) and the minimum side. Throws AppError.
  */
-export async function normalizeImage(input: Uint8Array): Promise<NormalizedImage> {
+export async function inspectUpload(input: Uint8Array): Promise<InspectedUpload> {
   const sourceType = checkUpload(input);
-  const { width, height } = await readSize(input);
+  const { width, height, upright, space } = await readSize(input);
   if (width * height > limits.maxPixels) {
     throw new AppError('too_large', `The image is ${width}×${height} px; the limit is ${limits.maxPixels / 1e6} megapixels.`);
   }
   if (Math.min(width, height) < limits.minSidePixels) {
     throw new AppError('image_too_small', `The image is only ${width}×${height} px; faces need at least ${limits.minSidePixels} px on each side.`);
   }
+  return { sourceType, width, height, upright, ...(space ? { space } : {}) };
+}
+
+/**
+ * An upright sRGB or greyscale JPEG within maxStoredSide is stored as it came, less its metadata
+ * (jpeg-strip.ts: no decode, same pixels); null for anything that needs the re-encode.
+ */
+function storeAsIs(input: Uint8Array, inspected: InspectedUpload): NormalizedImage | null {
+  const plainColour = inspected.space === 'srgb' || inspected.space === 'b-w';
+  if (inspected.sourceType !== 'jpeg' || !inspected.upright || !plainColour) return null;
+  if (Math.max(inspected.width, inspected.height) > maxStoredSide) return null;
+  const bytes = stripJpegMetadata(input);
+  return bytes && { bytes, mimeType: 'image/jpeg', width: inspected.width, height: inspected.height, sourceType: inspected.sourceType };
+}
+
+/**
+ * The photo to store, from an inspected upload: an upright plain JPEG as it came less its metadata (see
+ * storeAsIs); anything else re-encoded: EXIF orientation applied, first frame only, transparency
+ * flattened on white, longest side capped at maxStoredSide, all metadata (EXIF, GPS) dropped.
+ */
+export async function toStoredPhoto(input: Uint8Array, inspected: InspectedUpload): Promise<NormalizedImage> {
+  const asIs = storeAsIs(input, inspected);
+  if (asIs) return asIs;
   try {
     const { data, info } = await sharp(input, { limitInputPixels: limits.maxPixels, pages: 1 })
       .rotate()
@@ -69,8 +104,13 @@ export async function normalizeImage(input: Uint8Array): Promise<NormalizedImage
       .flatten({ background: '#ffffff' })
       .jpeg({ quality: JPEG_QUALITY })
       .toBuffer({ resolveWithObject: true });
-    return { bytes: new Uint8Array(data), mimeType: 'image/jpeg', width: info.width, height: info.height, sourceType };
+    return { bytes: new Uint8Array(data), mimeType: 'image/jpeg', width: info.width, height: info.height, sourceType: inspected.sourceType };
   } catch (error) {
     throw new AppError('unsupported_type', 'The image could not be decoded; it may be damaged or truncated.', { cause: error });
   }
+}
+
+/** inspectUpload, then toStoredPhoto. */
+export async function normalizeImage(input: Uint8Array): Promise<NormalizedImage> {
+  return toStoredPhoto(input, await inspectUpload(input));
 }

@@ -1,28 +1,72 @@
 import 'server-only';
-import { normalizeImage } from '../images/normalize';
+import { inspectUpload, maxStoredSide, toStoredPhoto, type InspectedUpload, type NormalizedImage } from '../images/normalize';
 import { getConfig } from '../config';
 import { getRecognizer } from '../recognizer';
 import { optOutFilter, redactOptedOut } from '../recognizer/opt-out';
 import { getRecognitionQueue } from '../recognizer/queue';
 import { newDeleteToken } from '../security/delete-token';
 import { getStore } from './index';
+import type { RecognizeCelebritiesResult } from '../recognizer/schema';
+import type { Recognizer } from '../recognizer/types';
 import type { StoredRecognition } from './types';
 
+/** Where an upload's time went, for the Server-Timing header (milliseconds). */
+export interface UploadTimings {
+  /** Waiting for a recognition slot. */
+  queueMs: number;
+  /** Header check, recognition and the photo to store (side by side where they can be). */
+  recognizeMs: number;
+  /** Photo file and result row, both durable. */
+  storeMs: number;
+}
+
+type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult };
+
 /**
- * The upload use case: validate and re-encode the photo (upright, no EXIF), recognize the celebrities on
- * exactly those pixels so the boxes line up with the stored photo, then store both, with the hash of a new
+ * Our engine reads the upload itself, turned upright by its EXIF orientation as the re-encode turns it, so
+ * its boxes (ratios of the upright photo) line up with the stored photo: the two run side by side, and the
+ * upload waits for the longer of them instead of both. The re-encode's error wins: it is the one that
+ * explains a damaged file.
+ */
+async function recognizeBesideStoring(recognizer: Recognizer, upload: Uint8Array, inspected: InspectedUpload): Promise<Recognized> {
+  const [image, result] = await Promise.allSettled([toStoredPhoto(upload, inspected), recognizer.recognizeCelebrities(upload, { attributes: false })]);
+  if (image.status === 'rejected') throw image.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return { image: image.value, result: result.value };
+}
+
+/**
+ * Rekognition does not apply EXIF orientation and takes JPEG or PNG only, and a photo over maxStoredSide is
+ * shrunk first: these get the re-encoded photo.
+ */
+async function recognizeStoredPhoto(recognizer: Recognizer, upload: Uint8Array, inspected: InspectedUpload): Promise<Recognized> {
+  const image = await toStoredPhoto(upload, inspected);
+  return { image, result: await recognizer.recognizeCelebrities(image.bytes, { attributes: false }) };
+}
+
+/**
+ * The upload use case: validate the photo from its header, re-encode it (upright, no EXIF) and recognize
+ * the celebrities in it (no face attributes: the page shows none), then store both, with the hash of a new
  * delete token. The token itself is returned once, for the uploader only. Throws AppError.
  */
-export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecognition & { deleteToken: string }> {
+export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecognition & { deleteToken: string; timings: UploadTimings }> {
+  const received = performance.now();
+  let started = received;
   // Admission before decoding: under overload the re-encode is CPU work too, so it waits in the same queue.
   const { image, result, recognizer } = await getRecognitionQueue(getConfig()).run(async () => {
-    const image = await normalizeImage(upload);
+    started = performance.now();
+    const inspected = await inspectUpload(upload);
     const recognizer = await getRecognizer();
-    return { image, recognizer, result: await recognizer.recognizeCelebrities(image.bytes, { attributes: false }) }; // the page shows no attributes
+    // A photo larger than it is stored is recognized on the smaller copy: the engine's memory stays bounded.
+    const fitsAsIs = Math.max(inspected.width, inspected.height) <= maxStoredSide;
+    const recognize = recognizer.kind === 'local' && fitsAsIs ? recognizeBesideStoring : recognizeStoredPhoto;
+    return { recognizer, ...(await recognize(recognizer, upload, inspected)) };
   });
+  const recognized = performance.now();
   const { token, hash } = newDeleteToken();
   const stored = await getStore().save({ recognizer: recognizer.kind, result, image, deleteTokenHash: hash });
-  return { ...stored, deleteToken: token };
+  const timings = { queueMs: started - received, recognizeMs: recognized - started, storeMs: performance.now() - recognized };
+  return { ...stored, deleteToken: token, timings };
 }
 
 /** Ids the running local recognizer resolved from the opt-out list (empty for Rekognition or while it loads). */
