@@ -4,7 +4,7 @@ import { HighlightOnHover } from './face-highlight';
 import { profileLink } from './links';
 
 /** One recognized celebrity: face thumbnail, name, match confidence and an IMDb (or search) link. */
-export function CelebrityCard({ celebrity, index, recognitionId }: { celebrity: Celebrity; index: number; recognitionId: string }) {
+export function CelebrityCard({ celebrity, index, thumbnailUrl }: { celebrity: Celebrity; index: number; thumbnailUrl: string }) {
   const link = profileLink(celebrity.Urls, celebrity.Name);
   const confidence = Math.round(celebrity.MatchConfidence * 10) / 10;
   return (
@@ -15,7 +15,7 @@ export function CelebrityCard({ celebrity, index, recognitionId }: { celebrity: 
       >
         {/* eslint-disable-next-line @next/next/no-img-element -- server-cropped thumbnail, already sized */}
         <img
-          src={`/api/recognitions/${recognitionId}/faces/${index}`}
+          src={thumbnailUrl}
           alt={`Face of ${celebrity.Name} in the photo`}
           width={80}
           height={80}

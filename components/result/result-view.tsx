@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { StoredRecognition } from '@/lib/store';
 import { CelebrityCard } from './celebrity-card';
+import { faceThumbnailUrl } from './thumbnail-url';
 import { FaceBoxes, FaceHighlightProvider, HighlightOnHover, type DrawnFace } from './face-highlight';
 
 function drawnFaces(recognition: StoredRecognition): DrawnFace[] {
@@ -48,7 +49,7 @@ export function ResultView({ recognition }: { recognition: StoredRecognition }) 
             <ul aria-label="Recognized celebrities" className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-1">
               {celebrities.map((celebrity, index) => (
                 <li key={`${celebrity.Id}-${index}`}>
-                  <CelebrityCard celebrity={celebrity} index={index} recognitionId={id} />
+                  <CelebrityCard celebrity={celebrity} index={index} thumbnailUrl={faceThumbnailUrl(id, result, index)} />
                 </li>
               ))}
             </ul>
@@ -68,7 +69,7 @@ export function ResultView({ recognition }: { recognition: StoredRecognition }) 
                     <HighlightOnHover index={celebrities.length + i}>
                       {/* eslint-disable-next-line @next/next/no-img-element -- server-cropped thumbnail */}
                       <img
-                        src={`/api/recognitions/${id}/faces/${celebrities.length + i}`}
+                        src={faceThumbnailUrl(id, result, celebrities.length + i)}
                         alt={`Unrecognized face ${i + 1}`}
                         width={48}
                         height={48}
