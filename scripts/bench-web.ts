@@ -1,20 +1,27 @@
 /**
- * npm run bench:web -- [--iterations 30]
+ * npm run bench:web -- [--iterations 30] [--load-seconds 8] [--skip-stack]
  * The product path against the engine, same photos (bench:engine's), same run, same host:
  * 1. the recognizer in process, decode → match (the work a page needs: faces, names, no attributes);
  * 2. the production server, every photo sent through POST /api/recognitions one request at a time
- *    (upload parsing, the re-encode, recognition, storing photo and result).
- * Prints p50 per photo side by side and their ratio; the last line is one JSON object.
+ *    (upload parsing, header check, recognition, storing photo and result);
+ * 3. the deployed stack (pm2 with 2 workers behind nginx): uploads/s and p50/p99 at 1-16 concurrent
+ *    clients, peak RSS per worker, and a plot of latency against throughput;
+ * 4. Chromium: pick a 1 MP photo, Recognize, result page painted.
+ * Prints the CPU it ran on, p50 per photo side by side and their ratio; the last line is one JSON object.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getConfig } from '../lib/config';
 import { createLocalRecognizer } from '../lib/recognizer/local';
 import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
-import { loadBenchPhotos, repoRoot, type BenchPhoto } from './bench/photos';
+import { datasetsDir as datasetsDirOf, loadBenchPhotos, repoRoot, type BenchPhoto } from './bench/photos';
 import { summarize } from './bench/stats';
+import { pickToPaint } from './bench/web-browser';
+import { loadLevel, loadPlotSvg, type LoadLevel } from './bench/web-load';
+import { startStack } from './smoke/stack';
 
 async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: (photo: BenchPhoto) => Promise<void>): Promise<Map<string, number>> {
   const samples = new Map<string, number[]>(photos.map((p) => [p.name, []]));
@@ -53,9 +60,35 @@ async function httpTimes(photos: readonly BenchPhoto[], iterations: number, data
   }
 }
 
+/** Load levels through nginx + pm2, then the browser timing, against one deployed stack. */
+async function stackFigures(single: readonly BenchPhoto[], loadSeconds: number, dir: string): Promise<{ load: LoadLevel[]; pickToPaintP50Ms: number }> {
+  const stack = await startStack(join(dir, 'stack'));
+  try {
+    const load: LoadLevel[] = [];
+    for (const clients of [1, 2, 4, 8, 16]) load.push(await loadLevel(stack.base, single, clients, loadSeconds, stack.pm2));
+    console.log('| clients | uploads/s | p50 | p99 | 503/429 | failed | peak RSS per worker |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const l of load) console.log(`| ${l.clients} | ${l.uploadsPerSecond.toFixed(1)} | ${l.p50Ms.toFixed(0)} ms | ${l.p99Ms.toFixed(0)} ms | ${l.refused} | ${l.failed} | ${l.peakWorkerRssMb.toFixed(0)} MB |`);
+    const plot = join(repoRoot, 'bench-results', 'web-load.svg');
+    await mkdir(join(repoRoot, 'bench-results'), { recursive: true });
+    await writeFile(plot, loadPlotSvg(load, `POST /api/recognitions through nginx + pm2 (2 workers), ${os.cpus()[0]?.model ?? ''}`));
+    console.log(`plot: ${plot}`);
+    // A 1 MP photo as people pick them: the 1080p group photo's source scaled to 1333×750, JPEG.
+    const photoPath = join(dir, 'one-megapixel.jpg');
+    const source = await readFile(join(datasetsDirOf(), 'raw/faceapi_bbt/examples/images/bbt1.jpg'));
+    await writeFile(photoPath, await sharp(source).resize(1333, 750).jpeg({ quality: 90 }).toBuffer());
+    const browser = await pickToPaint(stack.base, photoPath, 10);
+    console.log(`Chromium, pick a 1 MP photo → result page painted: p50 ${browser.p50Ms.toFixed(0)} ms (${browser.samples.map((s) => s.toFixed(0)).join(', ')})`);
+    return { load, pickToPaintP50Ms: browser.p50Ms };
+  } finally {
+    stack.stop();
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' } } });
+  const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, 'load-seconds': { type: 'string', default: '8' }, 'skip-stack': { type: 'boolean', default: false } } });
   const iterations = Number(values.iterations);
+  const loadSeconds = Number(values['load-seconds']);
   const photos = await loadBenchPhotos();
   const dir = await mkdtemp(join(tmpdir(), 'cf-bench-web-'));
   try {
@@ -80,7 +113,8 @@ async function main(): Promise<void> {
       group: rows.find((r) => r.kind === 'group'),
     };
     console.log(`single-face photos: engine p50 ${summary.singleEngineP50.toFixed(1)} ms, HTTP p50 ${summary.singleHttpP50.toFixed(1)} ms; worst ratio ${summary.worstRatio.toFixed(2)}×`);
-    console.log(JSON.stringify({ ...summary, rows }));
+    const stack = values['skip-stack'] ? null : await stackFigures(photos.filter((p) => p.kind === 'single'), loadSeconds, dir);
+    console.log(JSON.stringify({ ...summary, rows, ...(stack ?? {}) }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { limits } from '../lib/limits';
 import { clientMaxBodyBytes, createPrivateNginx, ensureNginx, isAlive, renderSite, type PrivateNginx } from './smoke/nginx';
 import { createPm2, type Pm2, type WorkerInfo } from './smoke/pm2';
-import { freePort, run, runLive, step, timings, waitFor } from './smoke/run';
+import { freePort, run, step, timings, waitFor } from './smoke/run';
+import { buildIfStale } from './smoke/stack';
 import { streamDuring, upload, uploadFile, type StreamReport } from './smoke/traffic';
 
 const root = resolve(import.meta.dirname, '..');
@@ -34,15 +35,6 @@ interface Findings {
 function expect(condition: boolean, message: string, findings: Findings): void {
   if (!condition) throw new Error(`check failed: ${message}`);
   findings.checks.push(message);
-}
-
-async function buildIfStale(env: NodeJS.ProcessEnv): Promise<string> {
-  const hash = run('node', ['scripts/build-standalone.mjs', '--print-hash'], { cwd: root }).trim();
-  const info = join(root, 'build', 'current', 'BUILD_INFO.json');
-  const fresh = existsSync(info) && (JSON.parse(readFileSync(info, 'utf8')) as { sourceHash: string }).sourceHash === hash;
-  if (fresh && process.env.SMOKE_REBUILD !== '1') return `reused build of ${hash}`;
-  await runLive('node', ['scripts/build-standalone.mjs'], env, root);
-  return `built ${hash}`;
 }
 
 function importGallery(work: string, env: NodeJS.ProcessEnv): void {

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { freePort, run, waitFor } from './smoke/run';
@@ -30,7 +30,8 @@ async function copyCheckout(target: string): Promise<void> {
   for (const file of listed.split('\0').filter(Boolean)) {
     if (!existsSync(join(repoRoot, file))) continue; // deleted in the working tree
     await mkdir(dirname(join(target, file)), { recursive: true });
-    await copyFile(join(repoRoot, file), join(target, file));
+    // Mode and times kept as a clone has them: sources newer than npm ci's addon build would rebuild it.
+    await cp(join(repoRoot, file), join(target, file), { preserveTimestamps: true });
     spawnSync('chmod', ['--reference', join(repoRoot, file), join(target, file)]);
   }
   // What `npm ci` leaves: the packages and the JPEG addon it compiles (hard links: same bytes, no copy).
@@ -52,8 +53,16 @@ async function main(): Promise<void> {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
     for (const name of ['DATA_DIR', 'GALLERY_PATH', 'CELEBRITY_PACK', 'GALLERY_OPT_OUT', 'MODEL_DIR', 'DATASETS_DIR']) delete env[name];
     server = spawn('npm', ['run', 'app'], { cwd: app, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
-    server.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const milestones: string[] = [];
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString();
+      log += text;
+      for (const line of text.split('\n')) {
+        if (/^(models:|addon:|build-standalone: release|warm-up:|start-standalone:.*ready)/.test(line.trim())) milestones.push(`${((Date.now() - started) / 1000).toFixed(1)} s  ${line.trim()}`);
+      }
+    };
+    server.stdout?.on('data', onOutput);
+    server.stderr?.on('data', onOutput);
     const base = `http://127.0.0.1:${port}`;
     await waitFor('npm run app to serve', async () => {
       if (server?.exitCode !== null) throw new Error(`npm run app exited ${server?.exitCode}`);
@@ -62,6 +71,7 @@ async function main(): Promise<void> {
       throw new Error(`${(error as Error).message}\n${log.slice(-3000)}`);
     });
     const ready = Date.now() - started;
+    for (const milestone of milestones) console.log(`fresh-clone:   ${milestone}`);
     const home = await (await fetch(base)).text();
     check('the home page says how many people it knows', /Knows.*?[\d,]{5,}.*?celebrities/s.test(home), home.slice(0, 200));
     const form = new FormData();
