@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmbeddingIndex, searchExact, topIndices } from './embedding-index';
+import { decodePackRows, encodePackRows } from './pack';
 
 function unit(values: number[]): number[] {
   const norm = Math.hypot(...values);
@@ -43,6 +44,22 @@ describe('createEmbeddingIndex', () => {
       const fast = index.search(query, 5);
       expect(fast.map((h) => h.row)).toEqual(exact.map((h) => h.row));
       expect(fast[0]!.score).toBeCloseTo(exact[0]!.score, 5);
+    }
+  });
+
+  it('re-scores from its int8 rows without the float32 ones: exact for rows stored as the pack stores them', () => {
+    const dims = 512;
+    const packed = decodePackRows(encodePackRows(randomUnitMatrix(2000, dims, 11), dims), dims);
+    const queries = randomUnitMatrix(20, dims, 5);
+    const given = packed.slice();
+    const index = createEmbeddingIndex(given, dims, { rescore: 'int8' });
+    given.fill(0); // the index must not read the float32 rows it was built from
+    for (let q = 0; q < 20; q++) {
+      const query = queries.subarray(q * dims, (q + 1) * dims);
+      const exact = searchExact(packed, dims, query, 5);
+      const fast = index.search(query, 5);
+      expect(fast.map((h) => h.row)).toEqual(exact.map((h) => h.row));
+      fast.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 5));
     }
   });
 

@@ -85,11 +85,14 @@ function checkShape(matrix: Float32Array, dims: number): number {
 }
 
 /**
- * Builds the gallery's search index over `matrix` (float32 [n, dims], row-major, unit rows; kept by
- * reference, not copied). A query first scans an int8 copy (per-row scale, WebAssembly SIMD kernel), then
- * re-scores a shortlist exactly in float32. Measured p50 on this 2-core box: see docs/gallery.md.
+ * Builds the gallery's search index over `matrix` (float32 [n, dims], row-major, unit rows). A query first
+ * scans an int8 copy (per-row scale, WebAssembly SIMD kernel), then re-scores a shortlist: exactly in
+ * float32 against `matrix` (kept by reference), or with `rescore: 'int8'` against the int8 copy itself, so
+ * the float32 rows need not be kept. For rows stored as the celebrity pack stores them (int8, read back as
+ * q / |q|) the int8 re-score is exact; for other rows it moves a cosine by at most ~0.005 (docs/pack.md).
+ * Measured p50 on this 2-core box: see docs/gallery.md.
  */
-export function createEmbeddingIndex(matrix: Float32Array, dims: number): EmbeddingIndex {
+export function createEmbeddingIndex(matrix: Float32Array, dims: number, options: { rescore?: 'float32' | 'int8' } = {}): EmbeddingIndex {
   const size = checkShape(matrix, dims);
   const padded = Math.ceil(dims / 16) * 16; // the kernel reads 16 int8 lanes at a time
   const kernel = createScanKernel();
@@ -103,6 +106,17 @@ export function createEmbeddingIndex(matrix: Float32Array, dims: number): Embedd
     const scale = quantizeInto(matrix.subarray(row * dims, (row + 1) * dims), target);
     rowScale[row] = scale > 0 ? 1 / scale : 0;
   }
+  // int8 re-score: dot of the int8 row with the float32 query, times the row's scale (maxAbs / 127).
+  const int8Rows = new Int8Array(kernel.memory.buffer, 0, size * padded); // the kernel's memory never grows after reserve
+  const int8Rescore = options.rescore === 'int8'
+    ? (row: number, query: Float32Array) => {
+        const offset = row * padded;
+        let sum = 0;
+        for (let j = 0; j < dims; j++) sum += int8Rows[offset + j]! * query[j]!;
+        return sum * rowScale[row]!;
+      }
+    : null;
+  if (int8Rescore) matrix = new Float32Array(0); // not kept: the int8 copy answers
   return {
     size,
     dims,
@@ -115,7 +129,8 @@ export function createEmbeddingIndex(matrix: Float32Array, dims: number): Embedd
       kernel.scan(0, queryPtr, size, padded, outPtr, scalePtr);
       const approx = new Float32Array(buffer, outPtr, size);
       const shortlist = topIndices(approx, shortlistSize(count, size));
-      const exact = shortlist.map((row) => ({ row, score: dotRow(matrix, row, dims, query) }));
+      const rescore = int8Rescore ? (row: number) => int8Rescore(row, query) : (row: number) => dotRow(matrix, row, dims, query);
+      const exact = shortlist.map((row) => ({ row, score: rescore(row) }));
       exact.sort((a, b) => b.score - a.score || a.row - b.row);
       return exact.slice(0, count);
     },

@@ -73,7 +73,7 @@ export const CENTROID_WEIGHT = 0.5;
 export function searchPeople(index: PeopleIndex, embedding: Float32Array): PersonScore[] {
   if (index.rows.size === 0) return [];
   return rankPeople(index.rows.search(embedding, ROWS_PER_QUERY), index.owners)
-    .map(({ person, score }) => ({ person, score: (1 - CENTROID_WEIGHT) * score + CENTROID_WEIGHT * centroidSimilarity(index, person, embedding) }))
+    .map(({ person, score }) => ({ person, score: (1 - CENTROID_WEIGHT) * score + CENTROID_WEIGHT * (centroidSimilarity(index, person, embedding) ?? score) }))
     .sort((a, b) => b.score - a.score || a.person - b.person);
 }
 

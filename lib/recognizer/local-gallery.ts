@@ -39,6 +39,8 @@ export interface GallerySources {
   optOutPath?: string;
 }
 
+const EMPTY_ROWS = new Float32Array(0);
+
 async function versionOf(sources: GallerySources): Promise<string> {
   const [gallery, optOut] = await Promise.all([galleryVersion(sources.galleryDir), sources.optOutPath ? optOutVersion(sources.optOutPath) : null]);
   return `${gallery}|${optOut}`;
@@ -54,7 +56,11 @@ async function loadSnapshot(sources: GallerySources): Promise<GallerySnapshot> {
   const { people, optedOutIds } = mergeKnownPeople(pack, operator, optOut);
   const withRows = people.filter((p) => p.embeddings.length > 0);
   const { matrix, owners } = flattenGallery({ dims: operator.dims, people: withRows, photos: {} });
-  return { version, people: withRows, index: createPeopleIndex(matrix, owners, operator.dims), byId: new Map(withRows.map((p) => [p.id, p])), optedOutIds };
+  // The index answers from its own int8 rows (exact for the pack's), so the float32 rows are let go: the
+  // snapshot's people keep their names and sample counts only (~45 MB less per process with the pack).
+  const index = createPeopleIndex(matrix, owners, operator.dims, { rescore: 'int8' });
+  const lean = withRows.map((p) => ({ ...p, embeddings: EMPTY_ROWS }));
+  return { version, people: lean, index, byId: new Map(lean.map((p) => [p.id, p])), optedOutIds };
 }
 
 /**

@@ -59,11 +59,16 @@ function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: Anal
   return Promise.all(faces.map(async (f) => ({ face: f.face, decision: await matchFace(f, rank, threshold) })));
 }
 
-/** The shipped pack's people, checked against the embedding model this server runs (refused on a mismatch). */
-async function readPack(config: AppConfig): Promise<KnownPerson[]> {
-  if (!config.CELEBRITY_PACK) return [];
-  const modelHash = await fileSha256(join(config.MODEL_DIR, EMBEDDING_MODEL_FILE));
-  return packPeople(await loadPack(config.CELEBRITY_PACK, modelHash));
+/**
+ * The shipped pack's people, checked against the embedding model this server runs (refused on a mismatch).
+ * Read anew for each gallery snapshot (a few tens of ms, at start and after an import or opt-out edit)
+ * rather than held: the snapshot's index keeps int8 rows only, and the decoded rows are 35 MB.
+ */
+function packReader(config: AppConfig): () => Promise<KnownPerson[]> {
+  const packDir = config.CELEBRITY_PACK;
+  if (!packDir) return async () => [];
+  const modelHash = fileSha256(join(config.MODEL_DIR, EMBEDDING_MODEL_FILE));
+  return async () => packPeople(await loadPack(packDir, await modelHash));
 }
 
 /**
@@ -74,9 +79,7 @@ async function readPack(config: AppConfig): Promise<KnownPerson[]> {
  */
 export async function createLocalRecognizer(config: AppConfig, engineOverride?: FaceEngine): Promise<LocalRecognizer> {
   const threshold = config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD;
-  const pack = readPack(config);
-  pack.catch(() => undefined); // surfaced through gallery.current() below
-  const gallery = createLiveGallery({ galleryDir: config.GALLERY_PATH, pack: () => pack, optOutPath: config.GALLERY_OPT_OUT });
+  const gallery = createLiveGallery({ galleryDir: config.GALLERY_PATH, pack: packReader(config), optOutPath: config.GALLERY_OPT_OUT });
   const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS }), gallery.current()]);
   return {
     kind: 'local',
