@@ -5,14 +5,15 @@ import { dirname, join } from 'node:path';
 /**
  * Writes a file atomically: bytes go to a temporary name in the same folder, are flushed to disk, then
  * renamed into place, so a reader (or a restart after a crash) sees either nothing or the whole file.
+ * `durable: false` skips the flushes for files that can be made again (face thumbnails): still atomic.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, bytes: Uint8Array, { durable = true } = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.tmp-${randomBytes(8).toString('hex')}`);
   const handle = await open(temp, 'wx');
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -22,6 +23,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+  if (!durable) return;
   // Flush the directory entry too, so the rename itself survives a power loss.
   const dir = await open(dirname(path), 'r');
   try {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { cropFace, cropFaces } from '../images/crop';
 import { inspectUpload, maxStoredSide, toStoredPhoto, type InspectedUpload, type NormalizedImage } from '../images/normalize';
 import { getConfig } from '../config';
 import { getRecognizer } from '../recognizer';
@@ -6,7 +7,7 @@ import { optOutFilter, redactOptedOut } from '../recognizer/opt-out';
 import { getRecognitionQueue } from '../recognizer/queue';
 import { newDeleteToken } from '../security/delete-token';
 import { getStore } from './index';
-import type { RecognizeCelebritiesResult } from '../recognizer/schema';
+import type { ComparedFace, RecognizeCelebritiesResult } from '../recognizer/schema';
 import type { Recognizer } from '../recognizer/types';
 import type { StoredRecognition } from './types';
 
@@ -65,8 +66,43 @@ export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecog
   const recognized = performance.now();
   const { token, hash } = newDeleteToken();
   const stored = await getStore().save({ recognizer: recognizer.kind, result, image, deleteTokenHash: hash });
+  keepThumbnails(stored, image.bytes);
   const timings = { queueMs: started - received, recognizeMs: recognized - started, storeMs: performance.now() - recognized };
   return { ...stored, deleteToken: token, timings };
+}
+
+/** The stored result's faces in its own order: celebrities first, then unrecognized faces. */
+function facesOf(result: RecognizeCelebritiesResult): ComparedFace[] {
+  return [...result.CelebrityFaces.map((c) => c.Face), ...result.UnrecognizedFaces];
+}
+
+/**
+ * Face thumbnails are made once, after the result is stored: in the background, so the uploader does not
+ * wait (the result page asks for them ~100 ms later; until they exist a request crops its face itself).
+ */
+function keepThumbnails(stored: StoredRecognition, photo: Uint8Array): void {
+  const boxes = facesOf(stored.result).map((face) => face.BoundingBox);
+  void cropFaces(photo, boxes)
+    .then((thumbnails) => getStore().saveThumbnails(stored.id, thumbnails))
+    .catch((error: unknown) => console.error(`thumbnails of ${stored.id} not kept; they are cropped on request`, error));
+}
+
+/**
+ * Thumbnail of face `n` as a result page numbers them now (after the opt-out redaction): the one kept at
+ * upload, or cropped from the photo when there is none (results stored before thumbnails were kept). Null
+ * for an unknown result or face.
+ */
+export async function getFaceThumbnail(id: string, n: number): Promise<Uint8Array | null> {
+  const store = getStore();
+  const stored = await store.get(id);
+  const face = stored ? facesOf((await redacted(stored)).result)[n] : undefined;
+  if (!stored || !face) return null;
+  // Redaction moves faces but keeps their objects, so the face's place in the stored order is found by identity.
+  const storedIndex = facesOf(stored.result).indexOf(face);
+  const kept = storedIndex >= 0 ? await store.readThumbnail(id, storedIndex) : null;
+  if (kept) return kept;
+  const photo = await store.readImage(id);
+  return photo ? cropFace(photo.bytes, stored.image, face.BoundingBox) : null;
 }
 
 /** Ids the running local recognizer resolved from the opt-out list (empty for Rekognition or while it loads). */
@@ -87,7 +123,10 @@ async function resolvedOptOutIds(): Promise<ReadonlySet<string>> {
  */
 export async function getRecognition(id: string): Promise<StoredRecognition | null> {
   const stored = await getStore().get(id);
-  if (!stored) return null;
+  return stored && redacted(stored);
+}
+
+async function redacted(stored: StoredRecognition): Promise<StoredRecognition> {
   const optedOut = await optOutFilter(await resolvedOptOutIds());
   return { ...stored, result: redactOptedOut(stored.result, optedOut) };
 }

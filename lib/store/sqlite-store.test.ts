@@ -38,6 +38,27 @@ describe('createSqliteStore', () => {
     store.close();
   });
 
+  it('keeps face thumbnails beside the photo, and deletes and expires them with it', async () => {
+    const store = createSqliteStore(dataDir);
+    const files = async () => (await readdir(join(dataDir, 'images'), { recursive: true })).filter((f) => f.endsWith('.jpg')).length;
+    const saved = await store.save(recognition);
+    const thumbs = [new Uint8Array([1, 1]), new Uint8Array([2, 2])];
+    await store.saveThumbnails(saved.id, thumbs);
+    expect(await store.readThumbnail(saved.id, 1)).toEqual(thumbs[1]);
+    expect(await store.readThumbnail(saved.id, 2)).toBeNull();
+    expect(await files()).toBe(3);
+    expect(await store.remove(saved.id)).toBe(true);
+    expect(await files()).toBe(0);
+
+    const old = await store.save(recognition);
+    await store.saveThumbnails(old.id, thumbs);
+    expect(await store.removeOlderThan(new Date(Date.now() + 1000))).toBe(1);
+    expect(await files()).toBe(0);
+    await store.saveThumbnails(old.id, thumbs); // the result is gone: nothing is written
+    expect(await files()).toBe(0);
+    store.close();
+  });
+
   it('gives distinct URL-safe ids of 22 characters', async () => {
     const store = createSqliteStore(dataDir);
     const ids = await Promise.all(Array.from({ length: 20 }, () => store.save(recognition).then((r) => r.id)));

@@ -58,6 +58,16 @@ function imageFileFor(id: string): string {
   return join('images', id.slice(0, 2), `${id}.jpg`);
 }
 
+/** Face thumbnail n of a result sits beside its photo. */
+function thumbnailFileFor(imageFile: string, n: number): string {
+  return imageFile.replace(/\.jpg$/, `.face${n}.jpg`);
+}
+
+function faceCount(resultJson: string): number {
+  const result = JSON.parse(resultJson) as { CelebrityFaces: unknown[]; UnrecognizedFaces: unknown[] };
+  return result.CelebrityFaces.length + result.UnrecognizedFaces.length;
+}
+
 /**
  * The default store: results in SQLite (`<dataDir>/recognitions.sqlite`, WAL, synchronous=FULL so an
  * acknowledged result survives a crash) and photos as files under `<dataDir>/images/`, written atomically
@@ -77,11 +87,14 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
   );
   const select = db.prepare<[string], Row>('SELECT * FROM recognitions WHERE id = ?');
   const removeRow = db.prepare<[string]>('DELETE FROM recognitions WHERE id = ?');
-  const selectExpired = db.prepare<[string], Pick<Row, 'id' | 'image_file'>>('SELECT id, image_file FROM recognitions WHERE created_at < ?');
-  /** Row first, then the photo: a crash in between leaves an orphan file, never a result without its photo. */
-  async function removeById(id: string, imageFile: string): Promise<boolean> {
-    const removed = removeRow.run(id).changes > 0;
-    await unlink(join(dataDir, imageFile)).catch(() => undefined);
+  const selectExpired = db.prepare<[string], Pick<Row, 'id' | 'image_file' | 'result'>>('SELECT id, image_file, result FROM recognitions WHERE created_at < ?');
+  const unlinkThumbnails = (imageFile: string, faces: number) =>
+    Promise.all(Array.from({ length: faces }, (_, n) => unlink(join(dataDir, thumbnailFileFor(imageFile, n))).catch(() => undefined)));
+  /** Row first, then the files: a crash in between leaves orphan files, never a result without its photo. */
+  async function removeById(row: Pick<Row, 'id' | 'image_file' | 'result'>): Promise<boolean> {
+    const removed = removeRow.run(row.id).changes > 0;
+    await unlink(join(dataDir, row.image_file)).catch(() => undefined);
+    await unlinkThumbnails(row.image_file, faceCount(row.result));
     return removed;
   }
 
@@ -122,6 +135,18 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
       const bytes = await readFileOrNull(join(dataDir, row.image_file));
       return bytes ? { bytes, mimeType: row.image_type } : null;
     },
+    async saveThumbnails(id, thumbnails) {
+      const row = isRecognitionId(id) ? select.get(id) : undefined;
+      if (!row) return;
+      await Promise.all(thumbnails.map((bytes, n) => writeFileAtomic(join(dataDir, thumbnailFileFor(row.image_file, n)), bytes, { durable: false })));
+      // Deleted while they were written: take them away again rather than leave them behind.
+      if (!select.get(id)) await unlinkThumbnails(row.image_file, thumbnails.length);
+    },
+    async readThumbnail(id, n) {
+      if (!isRecognitionId(id) || !Number.isInteger(n) || n < 0) return null;
+      const row = select.get(id);
+      return row ? readFileOrNull(join(dataDir, thumbnailFileFor(row.image_file, n))) : null;
+    },
     async getDeleteTokenHash(id) {
       if (!isRecognitionId(id)) return null;
       return select.get(id)?.delete_token_hash ?? null;
@@ -129,11 +154,11 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
     async remove(id) {
       if (!isRecognitionId(id)) return false;
       const row = select.get(id);
-      return row ? removeById(row.id, row.image_file) : false;
+      return row ? removeById(row) : false;
     },
     async removeOlderThan(cutoff) {
       let removed = 0;
-      for (const row of selectExpired.all(cutoff.toISOString())) if (await removeById(row.id, row.image_file)) removed += 1;
+      for (const row of selectExpired.all(cutoff.toISOString())) if (await removeById(row)) removed += 1;
       return removed;
     },
     close() {

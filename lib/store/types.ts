@@ -39,9 +39,16 @@ export interface RecognitionStore {
   get(id: string): Promise<StoredRecognition | null>;
   /** The stored photo, or null for an unknown or malformed id. */
   readImage(id: string): Promise<{ bytes: Uint8Array; mimeType: string } | null>;
+  /**
+   * Keeps the face thumbnails of a stored result (JPEG, in the stored result's face order: celebrities
+   * first, then unrecognized faces). Best effort, made after the result: nothing if the result is gone.
+   */
+  saveThumbnails(id: string, thumbnails: readonly Uint8Array[]): Promise<void>;
+  /** Thumbnail `n` (stored order), or null when none was kept. */
+  readThumbnail(id: string, n: number): Promise<Uint8Array | null>;
   /** The stored delete-token hash, or null (unknown id, or a result stored without a token). */
   getDeleteTokenHash(id: string): Promise<string | null>;
-  /** Removes result and photo; false when there was nothing to remove. */
+  /** Removes result, photo and thumbnails; false when there was nothing to remove. */
   remove(id: string): Promise<boolean>;
   /** Removes every result created before `cutoff` (retention); resolves to how many were removed. */
   removeOlderThan(cutoff: Date): Promise<number>;

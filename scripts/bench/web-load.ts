@@ -2,6 +2,7 @@
  * bench:web's load part: closed-loop clients uploading single-face photos through nginx + pm2 at rising
  * concurrency, and the per-worker peak RSS while they do; plus an SVG of latency against throughput.
  */
+import { readFileSync } from 'node:fs';
 import type { Pm2 } from '../smoke/pm2';
 import type { BenchPhoto } from './photos';
 import { summarize } from './stats';
@@ -19,6 +20,14 @@ export interface LoadLevel {
   peakWorkerRssMb: number;
 }
 
+function residentBytes(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0; // the worker is gone (restarted): its successor is sampled from the next level on
+  }
+}
+
 async function post(base: string, photo: BenchPhoto): Promise<number> {
   const form = new FormData();
   form.append('image', new Blob([Buffer.from(photo.bytes)]), `${photo.name}.${photo.source.endsWith('.png') ? 'png' : 'jpg'}`);
@@ -34,9 +43,12 @@ export async function loadLevel(base: string, photos: readonly BenchPhoto[], cli
   let failed = 0;
   let peakRss = 0;
   const deadline = Date.now() + seconds * 1000;
+  // The workers' pids once, then /proc each second: `pm2 jlist` starts a Node process, which would steal
+  // a good part of a core from the very workers being measured.
+  const pids = pm2.workers().map((w) => w.pid);
   const sampler = setInterval(() => {
-    for (const worker of pm2.workers()) peakRss = Math.max(peakRss, worker.memoryBytes);
-  }, 1000);
+    for (const pid of pids) peakRss = Math.max(peakRss, residentBytes(pid));
+  }, 500);
   let next = 0;
   const client = async () => {
     while (Date.now() < deadline) {
@@ -67,8 +79,8 @@ export function loadPlotSvg(levels: readonly LoadLevel[], title: string): string
   const width = 640;
   const height = 360;
   const pad = { left: 56, right: 20, top: 36, bottom: 44 };
-  const maxX = Math.max(...levels.map((l) => l.uploadsPerSecond)) * 1.1;
-  const maxY = Math.max(...levels.map((l) => l.p99Ms)) * 1.1;
+  const maxX = Math.ceil((Math.max(...levels.map((l) => l.uploadsPerSecond)) * 1.05) / 10) * 10;
+  const maxY = Math.ceil((Math.max(...levels.map((l) => l.p99Ms)) * 1.05) / 200) * 200;
   const x = (v: number) => pad.left + (v / maxX) * (width - pad.left - pad.right);
   const y = (v: number) => height - pad.bottom - (v / maxY) * (height - pad.top - pad.bottom);
   const line = (key: 'p50Ms' | 'p99Ms', color: string) => {
@@ -77,8 +89,8 @@ export function loadPlotSvg(levels: readonly LoadLevel[], title: string): string
     return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>${dots}`;
   };
   const ticks = (max: number, count: number) => Array.from({ length: count + 1 }, (_, i) => (max / count) * i);
-  const xTicks = ticks(maxX, 5).map((v) => `<text x="${x(v).toFixed(1)}" y="${height - pad.bottom + 16}" font-size="11" text-anchor="middle">${v.toFixed(0)}</text>`).join('');
-  const yTicks = ticks(maxY, 4).map((v) => `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${v.toFixed(0)}</text><line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e2e8f0"/>`).join('');
+  const xTicks = ticks(maxX, maxX / 10).map((v) => `<text x="${x(v).toFixed(1)}" y="${height - pad.bottom + 16}" font-size="11" text-anchor="middle">${v.toFixed(0)}</text>`).join('');
+  const yTicks = ticks(maxY, maxY / 200).map((v) => `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${v.toFixed(0)}</text><line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e2e8f0"/>`).join('');
   const labels = levels.map((l) => `<text x="${x(l.uploadsPerSecond).toFixed(1)}" y="${(y(l.p99Ms) - 8).toFixed(1)}" font-size="10" text-anchor="middle" fill="#64748b">${l.clients}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>

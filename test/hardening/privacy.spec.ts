@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('privacy and security', () => {
-  it('stores photos re-encoded without EXIF or GPS, served as image/jpeg with nosniff', async () => {
+  it('stores photos without EXIF or GPS (metadata stripped or the photo re-encoded), served as image/jpeg with nosniff', async () => {
     const withGps = await jpegWithGps(await readPhoto());
     expect((await sharp(withGps).metadata()).exif).toBeDefined();
     const { id } = await upload(withGps);
@@ -74,6 +74,23 @@ describe('privacy and security', () => {
     expect((await fetch(url)).status).toBe(404);
     expect((await fetch(`${url}/image`)).status).toBe(404);
     expect((await fetch(url, { method: 'DELETE', headers: { 'x-delete-token': deleteToken } })).status).toBe(404);
+  });
+
+  it('keeps face thumbnails at upload, serves them without cropping again, and deletes them with the result', async () => {
+    const { id, deleteToken } = await upload(await readPhoto());
+    const thumbnailFile = join(DATA_DIR, 'images', id.slice(0, 2), `${id}.face0.jpg`);
+    let kept: Buffer | null = null;
+    for (let waited = 0; !kept && waited < 5_000; waited += 50) {
+      kept = await readFile(thumbnailFile).catch(() => null);
+      if (!kept) await new Promise((done) => setTimeout(done, 50));
+    }
+    expect(kept).not.toBeNull();
+    const served = Buffer.from(await (await fetch(`${app.baseUrl}/api/recognitions/${id}/faces/0`)).arrayBuffer());
+    expect(served.equals(kept!)).toBe(true);
+    expect((await sharp(served).metadata()).width).toBe(160);
+    const removed = await fetch(`${app.baseUrl}/api/recognitions/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${deleteToken}` } });
+    expect(removed.status).toBe(204);
+    await expect(readFile(thumbnailFile)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('sends CSP, nosniff, Referrer-Policy and frame-ancestors on pages and API routes', async () => {
