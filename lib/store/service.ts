@@ -1,5 +1,5 @@
 import 'server-only';
-import { cropFace, cropFaces } from '../images/crop';
+import { cropFaces } from '../images/crop';
 import { inspectUpload, maxStoredSide, toStoredPhoto, type InspectedUpload, type NormalizedImage } from '../images/normalize';
 import { getConfig } from '../config';
 import { getRecognizer } from '../recognizer';
@@ -66,7 +66,6 @@ export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecog
   const recognized = performance.now();
   const { token, hash } = newDeleteToken();
   const stored = await getStore().save({ recognizer: recognizer.kind, result, image, deleteTokenHash: hash });
-  keepThumbnails(stored, image.bytes);
   const timings = { queueMs: started - received, recognizeMs: recognized - started, storeMs: performance.now() - recognized };
   return { ...stored, deleteToken: token, timings };
 }
@@ -76,21 +75,31 @@ function facesOf(result: RecognizeCelebritiesResult): ComparedFace[] {
   return [...result.CelebrityFaces.map((c) => c.Face), ...result.UnrecognizedFaces];
 }
 
+/** Thumbnail sets being made in this process, so a page's several thumbnail requests share one decode. */
+const making = new Map<string, Promise<Uint8Array[]>>();
+
 /**
- * Face thumbnails are made once, after the result is stored: in the background, so the uploader does not
- * wait (the result page asks for them ~100 ms later; until they exist a request crops its face itself).
+ * Every face thumbnail of a stored result, made from one decode of its photo the first time one is asked
+ * for, then kept beside the photo: uploads pay nothing for them, and later page views decode nothing.
  */
-function keepThumbnails(stored: StoredRecognition, photo: Uint8Array): void {
-  const boxes = facesOf(stored.result).map((face) => face.BoundingBox);
-  void cropFaces(photo, boxes)
-    .then((thumbnails) => getStore().saveThumbnails(stored.id, thumbnails))
-    .catch((error: unknown) => console.error(`thumbnails of ${stored.id} not kept; they are cropped on request`, error));
+function makeThumbnails(stored: StoredRecognition): Promise<Uint8Array[]> {
+  let pending = making.get(stored.id);
+  if (!pending) {
+    pending = (async () => {
+      const photo = await getStore().readImage(stored.id);
+      if (!photo) return [];
+      const thumbnails = await cropFaces(photo.bytes, facesOf(stored.result).map((face) => face.BoundingBox));
+      await getStore().saveThumbnails(stored.id, thumbnails).catch((error: unknown) => console.error(`thumbnails of ${stored.id} not kept`, error));
+      return thumbnails;
+    })().finally(() => making.delete(stored.id));
+    making.set(stored.id, pending);
+  }
+  return pending;
 }
 
 /**
- * Thumbnail of face `n` as a result page numbers them now (after the opt-out redaction): the one kept at
- * upload, or cropped from the photo when there is none (results stored before thumbnails were kept). Null
- * for an unknown result or face.
+ * Thumbnail of face `n` as a result page numbers them now (after the opt-out redaction): the kept one, or
+ * the whole set made now (see makeThumbnails). Null for an unknown result or face.
  */
 export async function getFaceThumbnail(id: string, n: number): Promise<Uint8Array | null> {
   const store = getStore();
@@ -99,10 +108,7 @@ export async function getFaceThumbnail(id: string, n: number): Promise<Uint8Arra
   if (!stored || !face) return null;
   // Redaction moves faces but keeps their objects, so the face's place in the stored order is found by identity.
   const storedIndex = facesOf(stored.result).indexOf(face);
-  const kept = storedIndex >= 0 ? await store.readThumbnail(id, storedIndex) : null;
-  if (kept) return kept;
-  const photo = await store.readImage(id);
-  return photo ? cropFace(photo.bytes, stored.image, face.BoundingBox) : null;
+  return (await store.readThumbnail(id, storedIndex)) ?? (await makeThumbnails(stored))[storedIndex] ?? null;
 }
 
 /** Ids the running local recognizer resolved from the opt-out list (empty for Rekognition or while it loads). */

@@ -5,7 +5,7 @@ import { faceIndexParamSchema } from '../../../schema';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-/** A square JPEG thumbnail of face n (celebrities first, then unrecognized faces), kept at upload (lib/store/service). */
+/** A square JPEG thumbnail of face n (celebrities first, then unrecognized faces), made once per result (lib/store/service). */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string; n: string }> }): Promise<Response> {
   try {
     const { id, n } = await params;
