@@ -1,5 +1,5 @@
 /**
- * npm run bench:web -- [--iterations 30] [--load-seconds 8] [--skip-stack]
+ * npm run bench:web -- [--iterations 30] [--load-seconds 8] [--skip-stack | --stack-only]
  * The product path against the engine, same photos (bench:engine's), same run, same host:
  * 1. the recognizer in process, decode → match (the work a page needs: faces, names, no attributes);
  * 2. the production server, every photo sent through POST /api/recognitions one request at a time
@@ -88,13 +88,17 @@ async function stackFigures(single: readonly BenchPhoto[], loadSeconds: number, 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, 'load-seconds': { type: 'string', default: '8' }, 'skip-stack': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, 'load-seconds': { type: 'string', default: '8' }, 'skip-stack': { type: 'boolean', default: false }, 'stack-only': { type: 'boolean', default: false } } });
   const iterations = Number(values.iterations);
   const loadSeconds = Number(values['load-seconds']);
   const photos = await loadBenchPhotos();
   const dir = await mkdtemp(join(tmpdir(), 'cf-bench-web-'));
   try {
     console.log(`bench:web on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; ${photos.length} photos × ${iterations}`);
+    if (values['stack-only']) {
+      console.log(JSON.stringify(await stackFigures(photos.filter((p) => p.kind === 'single'), loadSeconds, dir)));
+      return;
+    }
     // One after the other, so neither competes with the other for the two cores.
     const engine = await engineTimes(photos, iterations, join(dir, 'engine'));
     const http = await httpTimes(photos, iterations, join(dir, 'http'));
