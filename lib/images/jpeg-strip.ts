@@ -30,7 +30,7 @@ export function stripJpegMetadata(jpeg: Uint8Array): Uint8Array | null {
     if (jpeg[offset] !== 0xff) return null;
     const marker = jpeg[offset + 1]!;
     if (marker === 0xff) { offset += 1; continue; } // fill byte
-    if (marker === EOI) return offset + 2 === length ? joinParts([...kept, jpeg.subarray(offset)]) : null;
+    if (marker === EOI) return offset + 2 === length ? new Uint8Array(Buffer.concat([...kept, jpeg.subarray(offset)])) : null;
     if (offset + 4 > length) return null;
     const segmentLength = (jpeg[offset + 2]! << 8) | jpeg[offset + 3]!;
     if (segmentLength < 2 || offset + 2 + segmentLength > length) return null;
@@ -50,14 +50,4 @@ function endOfScan(jpeg: Uint8Array, from: number): number {
     if (next !== 0x00 && next !== 0xff && !(next >= 0xd0 && next <= 0xd7)) return i;
   }
   return jpeg.length;
-}
-
-function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
