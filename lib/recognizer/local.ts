@@ -73,7 +73,7 @@ function packReader(config: AppConfig): () => Promise<KnownPerson[]> {
 
 /**
  * The offline recognizer: lib/engine finds and embeds every face, lib/gallery names the ones that clear
- * MATCH_THRESHOLD (default DEFAULT_MATCH_THRESHOLD, chosen on LFW; see docs/gallery.md). Whom it knows is
+ * MATCH_THRESHOLD (default DEFAULT_MATCH_THRESHOLD, chosen on the pack's held-out photos; docs/gallery.md). Whom it knows is
  * the celebrity pack plus the operator's gallery at GALLERY_PATH minus the opt-out list; the last two are
  * reloaded without a restart when they change.
  */

@@ -24,9 +24,9 @@ export interface UploadTimings {
 type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult };
 
 /**
- * Our engine reads the upload itself, turned upright by its EXIF orientation as the re-encode turns it, so
- * its boxes (ratios of the upright photo) line up with the stored photo: the two run side by side, and the
- * upload waits for the longer of them instead of both. The re-encode's error wins: it is the one that
+ * Our engine reads the upload itself, turned upright by its EXIF orientation as the stored photo is, so its
+ * boxes (ratios of the upright photo) line up with the stored photo: the two run side by side, and the
+ * upload waits for the longer of them instead of both. The store step's error wins: it is the one that
  * explains a damaged file.
  */
 async function recognizeBesideStoring(recognizer: Recognizer, upload: Uint8Array, inspected: InspectedUpload): Promise<Recognized> {
@@ -46,8 +46,9 @@ async function recognizeStoredPhoto(recognizer: Recognizer, upload: Uint8Array, 
 }
 
 /**
- * The upload use case: validate the photo from its header, re-encode it (upright, no EXIF) and recognize
- * the celebrities in it (no face attributes: the page shows none), then store both, with the hash of a new
+ * The upload use case: validate the photo from its header, make the photo to store (upright, without EXIF
+ * or GPS: stripped, or re-encoded) and recognize the celebrities in it (no face attributes: the page shows
+ * none), then store both, with the hash of a new
  * delete token. The token itself is returned once, for the uploader only. Throws AppError.
  */
 export async function recognizeAndStore(upload: Uint8Array): Promise<StoredRecognition & { deleteToken: string; timings: UploadTimings }> {
