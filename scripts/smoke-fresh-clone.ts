@@ -34,9 +34,18 @@ async function copyCheckout(target: string): Promise<void> {
     await cp(join(repoRoot, file), join(target, file), { preserveTimestamps: true });
     spawnSync('chmod', ['--reference', join(repoRoot, file), join(target, file)]);
   }
-  // What `npm ci` leaves: the packages and the JPEG addon it compiles (hard links: same bytes, no copy).
-  run('cp', ['-al', join(repoRoot, 'node_modules'), join(target, 'node_modules')]);
-  if (existsSync(join(repoRoot, 'native/jpeg-decode/build'))) run('cp', ['-al', join(repoRoot, 'native/jpeg-decode/build'), join(target, 'native/jpeg-decode/build')]);
+  // What `npm ci` leaves: the packages and the JPEG addon it compiles (hard links: same bytes, no copy;
+  // a plain copy when the temporary folder is on another file system).
+  const linkOrCopy = (from: string, to: string) => {
+    try {
+      run('cp', ['-al', from, to]);
+    } catch {
+      run('rm', ['-rf', to]);
+      run('cp', ['-a', from, to]);
+    }
+  };
+  linkOrCopy(join(repoRoot, 'node_modules'), join(target, 'node_modules'));
+  if (existsSync(join(repoRoot, 'native/jpeg-decode/build'))) linkOrCopy(join(repoRoot, 'native/jpeg-decode/build'), join(target, 'native/jpeg-decode/build'));
 }
 
 async function main(): Promise<void> {
