@@ -23,7 +23,8 @@ export function CelebrityCard({ celebrity, index, thumbnailUrl }: { celebrity: C
         />
         <div className="min-w-0 flex-1">
           <h3 className="truncate text-base font-semibold text-slate-900">
-            <Link href={`/celebrities/${celebrity.Id}`} className="rounded hover:text-brand-700 hover:underline">
+            {/* Not prefetched: a result page's cards would all fetch their pages while the photo is still loading. */}
+            <Link href={`/celebrities/${celebrity.Id}`} prefetch={false} className="rounded hover:text-brand-700 hover:underline">
               {celebrity.Name}
             </Link>
           </h3>
