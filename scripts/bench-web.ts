@@ -9,6 +9,7 @@
  * 4. Chromium: pick a 1 MP photo, Recognize, result page painted.
  * Prints the CPU it ran on, p50 per photo side by side and their ratio; the last line is one JSON object.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import os, { tmpdir } from 'node:os';
@@ -22,6 +23,17 @@ import { summarize } from './bench/stats';
 import { pickToPaint } from './bench/web-browser';
 import { loadLevel, loadPlotSvg, type LoadLevel } from './bench/web-load';
 import { startStack } from './smoke/stack';
+
+/** The CPU's SIMD extensions that change which kernels ONNX Runtime runs (AVX2 vs AVX-512, VNNI). */
+function simdExtensions(): string {
+  try {
+    const flags = new Set(/^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.split(' ') ?? []);
+    const shown = ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx_vnni', 'amx_tile'].filter((f) => flags.has(f));
+    return shown.length ? shown.join(' ') : 'unknown';
+  } catch {
+    return 'unknown (no /proc/cpuinfo)';
+  }
+}
 
 async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: (photo: BenchPhoto) => Promise<void>): Promise<Map<string, number>> {
   const samples = new Map<string, number[]>(photos.map((p) => [p.name, []]));
@@ -94,7 +106,7 @@ async function main(): Promise<void> {
   const photos = await loadBenchPhotos();
   const dir = await mkdtemp(join(tmpdir(), 'cf-bench-web-'));
   try {
-    console.log(`bench:web on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; ${photos.length} photos × ${iterations}`);
+    console.log(`bench:web on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${simdExtensions()}), ${os.cpus().length} cores; ${photos.length} photos × ${iterations}`);
     if (values['stack-only']) {
       console.log(JSON.stringify(await stackFigures(photos.filter((p) => p.kind === 'single'), loadSeconds, dir)));
       return;
@@ -113,6 +125,7 @@ async function main(): Promise<void> {
     const median = (xs: number[]) => summarize(xs).p50;
     const summary = {
       cpu: os.cpus()[0]?.model,
+      simd: simdExtensions(),
       singleEngineP50: median(single.map((r) => r.engineMs)),
       singleHttpP50: median(single.map((r) => r.httpMs)),
       worstRatio: Math.max(...rows.map((r) => r.httpMs / r.engineMs)),

@@ -10,7 +10,7 @@ import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './loc
 import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from './schema';
 import type { Recognizer } from './types';
 
-export { hasCelebrityCatalog, type CelebrityCatalog, type CelebrityPage } from './local-catalog';
+export type { CelebrityCatalog, CelebrityPage } from './local-catalog';
 
 /** The offline recognizer, plus a paged celebrity list for the web app's /celebrities page. */
 export type LocalRecognizer = Recognizer & CelebrityCatalog & {

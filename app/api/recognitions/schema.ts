@@ -7,8 +7,5 @@ export const createRecognitionRequestSchema = z.object({
 
 export type CreateRecognitionRequest = z.infer<typeof createRecognitionRequestSchema>;
 
-/** `{id}` path segments are checked for shape before any lookup. */
-export const recognitionIdParamSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
-
 /** `{n}`: index of a face, celebrities first then unrecognized faces, as on the result page. */
 export const faceIndexParamSchema = z.coerce.number().int().min(0).max(63);
