@@ -114,13 +114,18 @@ export async function getFaceThumbnail(id: string, n: number): Promise<Uint8Arra
 
 /** Ids the running local recognizer resolved from the opt-out list (empty for Rekognition or while it loads). */
 async function resolvedOptOutIds(): Promise<ReadonlySet<string>> {
+  // A page must not wait for model loading: a recognizer not ready within 50 ms adds nothing here.
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const recognizer = (await Promise.race([getRecognizer(), new Promise<null>((done) => setTimeout(done, 50, null))])) as
+    const notReady = new Promise<null>((done) => (timer = setTimeout(done, 50, null)));
+    const recognizer = (await Promise.race([getRecognizer(), notReady])) as
       | (Awaited<ReturnType<typeof getRecognizer>> & { optedOutIds?: () => Promise<ReadonlySet<string>> })
       | null;
     return (await recognizer?.optedOutIds?.()) ?? new Set();
   } catch {
     return new Set();
+  } finally {
+    clearTimeout(timer);
   }
 }
 
