@@ -16,7 +16,7 @@ export const apps = [
     name: env.PM2_APP_NAME ?? 'celebrity-finder',
     cwd: root,
     // A Node file, not `npm start`: pm2 then signals the server itself, and cluster mode works.
-    script: 'scripts/start-standalone.mjs',
+    script: 'server/start-standalone.mjs',
     // A small young generation: photos' pixel buffers die young, and a 16 MB semi-space let them pile up
     // (~15 MB less peak RSS, no speed cost measured; docs/engine.md "Memory").
     node_args: ['--max-semi-space-size=2'],

@@ -4,7 +4,7 @@ const warmUpTimeoutMs = 120_000;
 
 /**
  * In production, loads the models and the gallery while Next prepares, before the first request.
- * scripts/start-standalone.mjs only listens (and tells pm2 'ready') after that, so `pm2 reload` sends
+ * server/start-standalone.mjs only listens (and tells pm2 'ready') after that, so `pm2 reload` sends
  * traffic to a new worker, and stops the old one, only once the new one can serve recognitions.
  */
 export async function registerNodeServer(): Promise<void> {

@@ -13,7 +13,7 @@ const nextConfig = {
   // The AWS SDK posts to `<endpoint>/`; a redirect would drop the POST body (and the signature covers the path).
   skipTrailingSlashRedirect: true,
   // Paths computed from env (lib/config.ts) make the tracer include the whole project in .next/standalone;
-  // runtime data, models, releases and logs must never be copied into a release (scripts/build-standalone.mjs).
+  // runtime data, models, releases and logs must never be copied into a release (server/build-standalone.mjs).
   outputFileTracingExcludes: {
     '*': ['./data/**', './models/**', './packs/**', './.cache/**', './build/**', './logs/**', './.git/**', './test-results/**', './bench-results/**', './playwright-report/**'],
   },

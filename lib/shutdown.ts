@@ -2,7 +2,7 @@
  * Graceful-shutdown registry. Modules that hold resources (the SQLite store, file handles) register a
  * close hook here; hooks run once, after the server has drained.
  *
- * Who runs them: in production scripts/start-standalone.mjs, on SIGINT/SIGTERM, stops accepting, waits
+ * Who runs them: in production server/start-standalone.mjs, on SIGINT/SIGTERM, stops accepting, waits
  * for in-flight requests (recognitions included), then calls `run` on this registry. Everywhere else
  * (`next start`, Next's own server.js, CLIs, tests) they run at process 'exit', which Next's server also
  * reaches only after draining. Hooks are synchronous so they can run at 'exit'; better-sqlite3's close()

@@ -152,8 +152,8 @@ async function main(): Promise<number> {
   try {
     if (!existsSync(join(ageitgey, 'obama-1080p.jpg'))) throw new Error(`datasets not found at ${datasets} (set DATASETS_DIR)`);
     const binary = await step('nginx present (apt-get install if missing)', () => ensureNginx());
-    await step('models present (npm run setup:models)', () => void run('node', ['scripts/setup-models.mjs'], { cwd: root }));
-    const buildNote = await step('standalone build (scripts/build-standalone.mjs)', () => buildIfStale(process.env));
+    await step('models present (npm run setup:models)', () => void run('node', ['server/setup-models.mjs'], { cwd: root }));
+    const buildNote = await step('standalone build (server/build-standalone.mjs)', () => buildIfStale(process.env));
     findings.checks.push(buildNote);
     findings.appPort = await freePort(3300, 3399);
     findings.nginxPort = await freePort(8300, 8399);

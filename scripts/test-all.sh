@@ -5,11 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip NEXT_TELEMETRY_DISABLED=1
 
-bash scripts/install-system-deps.sh
+bash server/install-system-deps.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-bash scripts/rebuild-addon-if-stale.sh
+bash server/rebuild-addon-if-stale.sh
 npm run --silent setup:models
 
 suites=(typecheck test:unit test:contract test:e2e test:e2e:rekognition test:hardening smoke:deploy smoke:fresh-clone)

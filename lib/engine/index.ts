@@ -28,7 +28,7 @@ export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, PixelBox 
 export const EMBEDDING_MODEL_FILE = 'fr_feature.onnx';
 
 export interface EngineOptions {
-  /** Folder holding fr_detect.onnx, fr_landmark.onnx, fr_feature.onnx, … (see scripts/setup-models.mjs). */
+  /** Folder holding fr_detect.onnx, fr_landmark.onnx, fr_feature.onnx, … (see server/setup-models.mjs). */
   modelDir: string;
   /**
    * Worker threads the nets run in (default 2: this box's cores), each with single-threaded sessions, so a

@@ -11,13 +11,13 @@ import { freePort, run, runLive, waitFor } from './run';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
-/** Runs scripts/build-standalone.mjs unless build/current already holds a release of these sources. */
+/** Runs server/build-standalone.mjs unless build/current already holds a release of these sources. */
 export async function buildIfStale(env: NodeJS.ProcessEnv): Promise<string> {
-  const hash = run('node', ['scripts/build-standalone.mjs', '--print-hash'], { cwd: repoRoot }).trim();
+  const hash = run('node', ['server/build-standalone.mjs', '--print-hash'], { cwd: repoRoot }).trim();
   const info = join(repoRoot, 'build', 'current', 'BUILD_INFO.json');
   const fresh = existsSync(info) && (JSON.parse(readFileSync(info, 'utf8')) as { sourceHash: string }).sourceHash === hash;
   if (fresh && process.env.SMOKE_REBUILD !== '1') return `reused build of ${hash}`;
-  await runLive('node', ['scripts/build-standalone.mjs'], env, repoRoot);
+  await runLive('node', ['server/build-standalone.mjs'], env, repoRoot);
   return `built ${hash}`;
 }
 

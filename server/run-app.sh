@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip NEXT_TELEMETRY_DISABLED=1
 
 [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund
-bash scripts/rebuild-addon-if-stale.sh
+bash server/rebuild-addon-if-stale.sh
 npm run --silent setup:models
 npm run --silent build
 # The start script waits for the models to load before it listens, then prints where it is ready.

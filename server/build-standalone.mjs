@@ -3,7 +3,7 @@
 // build/releases/<id> that build/current points to. Running workers keep serving from their own release
 // while the next one is built, so `pm2 reload` after this script is a zero-downtime update.
 //
-// Usage: node scripts/build-standalone.mjs [--skip-build] [--keep N] | --print-hash (source hash only)
+// Usage: node server/build-standalone.mjs [--skip-build] [--keep N] | --print-hash (source hash only)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

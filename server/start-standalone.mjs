@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pm2's `script` (and `npm run start:prod`): serves the standalone release in build/current.
+// pm2's `script` (and `npm start`): serves the standalone release in build/current.
 //
 // Why not the release's own server.js: it listens before the app is prepared, so under pm2 cluster mode a
 // fresh worker receives connections while it is still loading models (requests stall for seconds during a
@@ -22,7 +22,7 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!existsSync(join(current, 'server.js'))) fail('build/current is missing; run `npm run build:standalone` first');
+if (!existsSync(join(current, 'server.js'))) fail('build/current is missing; run `npm run build` first');
 
 process.env.NODE_ENV = 'production';
 process.env.HOSTNAME ??= '127.0.0.1';
