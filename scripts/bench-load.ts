@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import { measureSustainableRate, runLoad, type LoadFigures } from './hardening/load';
-import { HARDENING_ROOT, startHardeningServer } from './hardening/server';
+import { measureSustainableRate, runLoad, type LoadFigures } from '../test/hardening/harness/load';
+import { HARDENING_ROOT, startHardeningServer } from '../test/hardening/harness/server';
 
 /** Runs the load test against a fresh server (or `url`), returning the figures. */
 export async function benchLoad(options: { durationS: number; factor: number; port: number; url?: string }): Promise<LoadFigures> {

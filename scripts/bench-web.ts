@@ -22,7 +22,7 @@ import { datasetsDir as datasetsDirOf, loadBenchPhotos, repoRoot, type BenchPhot
 import { summarize } from './bench/stats';
 import { pickToPaint } from './bench/web-browser';
 import { loadLevel, loadPlotSvg, type LoadLevel } from './bench/web-load';
-import { startStack } from './smoke/stack';
+import { startStack } from '../test/smoke/stack';
 
 /** The CPU's SIMD extensions that change which kernels ONNX Runtime runs (AVX2 vs AVX-512, VNNI). */
 function simdExtensions(): string {

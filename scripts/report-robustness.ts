@@ -8,10 +8,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchLoad, formatLoad } from './bench-load';
-import { buildCorpus } from './hardening/corpus';
-import { runCrashTest } from './hardening/crash';
-import { runCorpus, streamOversized } from './hardening/run-corpus';
-import { HARDENING_ROOT, startHardeningServer } from './hardening/server';
+import { buildCorpus } from '../test/hardening/harness/corpus';
+import { runCrashTest } from '../test/hardening/harness/crash';
+import { runCorpus, streamOversized } from '../test/hardening/harness/run-corpus';
+import { HARDENING_ROOT, startHardeningServer } from '../test/hardening/harness/server';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));

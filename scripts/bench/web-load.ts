@@ -3,7 +3,7 @@
  * concurrency, and the per-worker peak RSS while they do; plus an SVG of latency against throughput.
  */
 import { readFileSync } from 'node:fs';
-import type { Pm2 } from '../smoke/pm2';
+import type { Pm2 } from '../../test/smoke/pm2';
 import type { BenchPhoto } from './photos';
 import { summarize } from './stats';
 

@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../rekognition/app-server';
-import { buildCorpus } from '../../scripts/hardening/corpus';
-import { runCorpus, streamOversized } from '../../scripts/hardening/run-corpus';
-import { HARDENING_ROOT, startHardeningServer } from '../../scripts/hardening/server';
+import { buildCorpus } from './harness/corpus';
+import { runCorpus, streamOversized } from './harness/run-corpus';
+import { HARDENING_ROOT, startHardeningServer } from './harness/server';
 
 const DATA_DIR = `${HARDENING_ROOT}/corpus-spec`;
 let app: RunningApp;

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { runCrashTest } from '../../scripts/hardening/crash';
-import { HARDENING_ROOT } from '../../scripts/hardening/server';
+import { runCrashTest } from './harness/crash';
+import { HARDENING_ROOT } from './harness/server';
 
 describe('SIGKILL in the middle of a stream of uploads', () => {
   it('keeps every acknowledged result and photo, and serves nothing half-written', async () => {

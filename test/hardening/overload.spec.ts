@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../rekognition/app-server';
-import { readPhoto } from '../../scripts/hardening/images';
-import { HARDENING_ROOT, startHardeningServer } from '../../scripts/hardening/server';
+import { readPhoto } from './harness/images';
+import { HARDENING_ROOT, startHardeningServer } from './harness/server';
 
 let app: RunningApp | undefined;
 

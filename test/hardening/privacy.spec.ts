@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../rekognition/app-server';
-import { jpegWithGps, jpegWithHtml, readPhoto } from '../../scripts/hardening/images';
-import { HARDENING_ROOT, startHardeningServer } from '../../scripts/hardening/server';
+import { jpegWithGps, jpegWithHtml, readPhoto } from './harness/images';
+import { HARDENING_ROOT, startHardeningServer } from './harness/server';
 import { hashDeleteToken } from '../../lib/security/delete-token';
 
 const DATA_DIR = `${HARDENING_ROOT}/privacy-spec`;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { datasetsDir } from '../../test/rekognition/datasets';
+import { datasetsDir } from '../../rekognition/datasets';
 
 /** Real photos from the shared datasets (read at run time, never committed). */
 export const REAL_PHOTOS = [

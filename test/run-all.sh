@@ -22,8 +22,8 @@ for suite in "${suites[@]}"; do
     echo "::: $suite passed in $((SECONDS - started)) s"
   else
     echo "::: $suite FAILED after $((SECONDS - started)) s"
-    echo "test-all: $passed passed, 1 failed"
+    echo "run-all: $passed passed, 1 failed"
     exit 1
   fi
 done
-echo "test-all: $passed passed, 0 failed"
+echo "run-all: $passed passed, 0 failed"

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureProductionBuild, startApp, type RunningApp } from '../../test/rekognition/app-server';
-import { buildTinyGallery } from '../../test/rekognition/tiny-gallery';
+import { ensureProductionBuild, startApp, type RunningApp } from '../../rekognition/app-server';
+import { buildTinyGallery } from '../../rekognition/tiny-gallery';
 
 /** Private data for hardening runs (never the app's ./data). */
 export const HARDENING_ROOT = process.env.HARDENING_DATA_ROOT ?? '/tmp/cf-hardening';

@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { freePort, run, waitFor } from './smoke/run';
+import { freePort, run, waitFor } from './run';
 
-const repoRoot = resolve(import.meta.dirname, '..');
+const repoRoot = resolve(import.meta.dirname, '../..');
 const datasets = resolve(process.env.DATASETS_DIR ?? join(repoRoot, '../shared/datasets'));
 const PHOTO = join(datasets, 'raw/face_recognition_ageitgey/examples/knn_examples/test/obama_and_biden.jpg');
 const BUDGET_MS = 180_000;

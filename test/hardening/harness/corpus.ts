@@ -1,4 +1,4 @@
-import { limits } from '../../lib/limits';
+import { limits } from '../../../lib/limits';
 import { animatedGif, jpegWithHtml, paddedTo, pngBomb, pngWithBrokenCrc, readPhoto, solid } from './images';
 
 /** What one case sends: a path, a method and a body built with fetch's own types. */

@@ -6,14 +6,14 @@
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { limits } from '../lib/limits';
-import { clientMaxBodyBytes, createPrivateNginx, ensureNginx, isAlive, renderSite, type PrivateNginx } from './smoke/nginx';
-import { createPm2, type Pm2, type WorkerInfo } from './smoke/pm2';
-import { freePort, run, step, timings, waitFor } from './smoke/run';
-import { buildIfStale } from './smoke/stack';
-import { streamDuring, upload, uploadFile, type StreamReport } from './smoke/traffic';
+import { limits } from '../../lib/limits';
+import { clientMaxBodyBytes, createPrivateNginx, ensureNginx, isAlive, renderSite, type PrivateNginx } from './nginx';
+import { createPm2, type Pm2, type WorkerInfo } from './pm2';
+import { freePort, run, step, timings, waitFor } from './run';
+import { buildIfStale } from './stack';
+import { streamDuring, upload, uploadFile, type StreamReport } from './traffic';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 const datasets = resolve(root, process.env.DATASETS_DIR ?? '../shared/datasets');
 const ageitgey = join(datasets, 'raw', 'face_recognition_ageitgey', 'examples');
 const galleryPeople: Record<string, string> = {
