@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchLoad, formatLoad } from './bench-load';
+import { benchLoad, formatLoad } from '../bench/load';
 import { buildCorpus } from '../test/hardening/harness/corpus';
 import { runCrashTest } from '../test/hardening/harness/crash';
 import { runCorpus, streamOversized } from '../test/hardening/harness/run-corpus';

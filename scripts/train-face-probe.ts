@@ -21,7 +21,7 @@ import { EMBEDDING_SIZE, loadEmbedder } from '../lib/engine/nets/embedder';
 import { loadLandmarker } from '../lib/engine/nets/landmarks';
 import type { Detection } from '../lib/engine/postprocess';
 import { createWorkerHost } from '../lib/engine/worker-host';
-import { createPhaseProgress } from './bench/progress';
+import { createPhaseProgress } from '../bench/support/progress';
 
 /** Which detector boxes become samples. */
 const MINING = {

@@ -1,6 +1,6 @@
 /**
  * Gallery search at 10k, 100k and 1M synthetic 512-d unit vectors through the gallery's own index.
- * A child process of scripts/bench-engine.ts: a 1M × 512 float32 matrix alone is 2 GB, which would make
+ * A child process of bench/engine.ts: a 1M × 512 float32 matrix alone is 2 GB, which would make
  * the engine's RSS figure meaningless if it lived in the same process.
  */
 import { peakRssMb, reportProgress, runChildMain } from './child';

@@ -18,10 +18,10 @@ import { parseArgs } from 'node:util';
 import { getConfig } from '../lib/config';
 import { createLocalRecognizer } from '../lib/recognizer/local';
 import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
-import { datasetsDir as datasetsDirOf, loadBenchPhotos, repoRoot, type BenchPhoto } from './bench/photos';
-import { summarize } from './bench/stats';
-import { pickToPaint } from './bench/web-browser';
-import { loadLevel, loadPlotSvg, type LoadLevel } from './bench/web-load';
+import { datasetsDir as datasetsDirOf, loadBenchPhotos, repoRoot, type BenchPhoto } from './support/photos';
+import { summarize } from './support/stats';
+import { pickToPaint } from './support/web-browser';
+import { loadLevel, loadPlotSvg, type LoadLevel } from './support/web-load';
 import { startStack } from '../test/smoke/stack';
 
 /** The CPU's SIMD extensions that change which kernels ONNX Runtime runs (AVX2 vs AVX-512, VNNI). */

@@ -6,15 +6,15 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { runChild, type PeerResult } from './bench/child';
-import { benchOurs } from './bench/ours';
-import { loadBenchPhotos, repoRoot } from './bench/photos';
-import { writeLatencyPlot } from './bench/plot';
-import { createPhaseProgress } from './bench/progress';
-import { reportLines, summaryJson, type BenchData } from './bench/report';
-import type { HostReference } from './bench/host-reference';
-import type { SearchResult } from './bench/search-child';
-import { summarize } from './bench/stats';
+import { runChild, type PeerResult } from './support/child';
+import { benchOurs } from './support/ours';
+import { loadBenchPhotos, repoRoot } from './support/photos';
+import { writeLatencyPlot } from './support/plot';
+import { createPhaseProgress } from './support/progress';
+import { reportLines, summaryJson, type BenchData } from './support/report';
+import type { HostReference } from './support/host-reference';
+import type { SearchResult } from './support/search-child';
+import { summarize } from './support/stats';
 
 interface Flags {
   quick: boolean;
@@ -46,10 +46,10 @@ function parseFlags(argv: string[]): Flags {
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 // From the repo root, not this file: npm run bench:engine runs this file bundled (package.json).
-const here = path.join(repoRoot, 'scripts');
+const here = path.join(repoRoot, 'bench', 'support');
 const PEERS = [
-  { script: path.join(here, 'bench', 'peer-ort-web.ts'), phase: 'peer: onnxruntime-web' },
-  { script: path.join(here, 'bench', 'peer-face-api.ts'), phase: 'peer: face-api tfjs-wasm' },
+  { script: path.join(here, 'peer-ort-web.ts'), phase: 'peer: onnxruntime-web' },
+  { script: path.join(here, 'peer-face-api.ts'), phase: 'peer: face-api tfjs-wasm' },
 ];
 
 async function main(): Promise<void> {
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
 
   const progress = createPhaseProgress();
   const hostReference = (phase: string) =>
-    runChild<HostReference>(path.join(here, 'bench', 'host-reference.ts'), 60, (done, total) => progress.update(phase, done, total));
+    runChild<HostReference>(path.join(here, 'host-reference.ts'), 60, (done, total) => progress.update(phase, done, total));
   const referenceBefore = await hostReference('host reference, before');
   const ours = await benchOurs(photos, iterations, flags.threads, (phase, done, total) => progress.update(phase, done, total));
   const referenceAfter = await hostReference('host reference, after');
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       peers.push(await runChild<PeerResult>(peer.script, peerIterations, (done, total, label) => progress.update(peer.phase, done, total, label)));
     }
   }
-  const search = await runChild<SearchResult>(path.join(here, 'bench', 'search-child.ts'), searchQueries, (done, total, label) =>
+  const search = await runChild<SearchResult>(path.join(here, 'search-child.ts'), searchQueries, (done, total, label) =>
     progress.update('search', done, total, label),
   );
   progress.stop();

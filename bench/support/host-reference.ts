@@ -2,7 +2,7 @@
  * A fixed workload timed before and after our engine's runs, so a reader can tell a slow host from slow
  * code: this box's speed swings by up to 1.7× within an hour (neighbours on the same physical cores), and
  * the latency figures swing with it. The workload is one run of the embedding net on one thread with a
- * fixed input, the engine's most common inference. A child process of scripts/bench-engine.ts, so its
+ * fixed input, the engine's most common inference. A child process of bench/engine.ts, so its
  * session stays out of the engine's RSS figure.
  */
 import path from 'node:path';

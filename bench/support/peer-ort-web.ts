@@ -3,7 +3,7 @@
  * Like for like by construction: this child process loads OUR engine (lib/engine, every pure pre/post-
  * processing step: decode, tiling, box decoding, NMS, alignment, flip-averaging) and only swaps the runtime,
  * by resolving `onnxruntime-node` to an onnxruntime-web shim (ort-web-hooks.mjs, ort-web-shim.ts).
- * Runs as a child process of scripts/bench-engine.ts.
+ * Runs as a child process of bench/engine.ts.
  */
 import { register } from 'node:module';
 import path from 'node:path';

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createEmbeddingIndex } from '../lib/gallery';
-import { createRng } from './bench/vectors';
+import { createRng } from './support/vectors';
 
 const DIMS = 512;
 

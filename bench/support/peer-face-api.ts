@@ -1,7 +1,7 @@
 /**
  * Peer (b): @vladmandic/face-api on TensorFlow.js with the WASM backend — what a JavaScript developer would
  * pick. SSD MobileNet v1 detection + 68-point landmarks + 128-d descriptor per face, bytes in, descriptors out.
- * Runs as a child process of scripts/bench-engine.ts. Model files and WASM binaries are read from
+ * Runs as a child process of bench/engine.ts. Model files and WASM binaries are read from
  * node_modules; nothing is downloaded.
  */
 import { createRequire } from 'node:module';
