@@ -7,7 +7,7 @@
 import { mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RAW_PEOPLE } from './pack/sources';
+import { RAW_PEOPLE } from '../eval/pack/sources';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { datasets: { type: 'string' } } });

@@ -1,4 +1,4 @@
-// Written by `npm run train:face-probe -- ../shared/datasets --write` (scripts/train-face-probe.ts); do not edit.
+// Written by `npm run train:face-probe -- ../shared/datasets --write` (eval/train-face-probe.ts); do not edit.
 // A logistic probe on the unit flip-averaged embedding: 1738 faces vs 7722 detector false boxes.
 export const FACE_PROBE_BIAS = 4.773;
 export const FACE_PROBE_LIMIT = -0.77;

@@ -4,7 +4,7 @@
  *
  * First the face-space probe: a box the detector is not sure of (< 0.99) must also look like a face to
  * the embedding net, a linear probe on its flip-averaged embedding trained on the detector's own false
- * boxes (scripts/train-face-probe.ts). It drops every dog in dogs.jpg, which it never saw.
+ * boxes (eval/train-face-probe.ts). It drops every dog in dogs.jpg, which it never saw.
  *
  * Then four signs from the other nets: a box is dropped only when the detector itself is unsure AND the
  * other signs agree (two of three below 0.8, all three below 0.95): real faces with

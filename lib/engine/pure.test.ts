@@ -3,7 +3,6 @@ import { ARCFACE_TEMPLATE, applySimilarity, averageMirrored, estimateSimilarity,
 import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
 import { mirrorDisagreement, samplingSource } from './face';
 import { FACE_SPACE_BAND, FACE_SPACE_SURE, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace, notFaceSigns, surelyOutsideFaceSpace } from './faceness';
-import { bestThreshold, kFoldAccuracy, parsePairs, tarAtFar } from './lfw';
 import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
 import { jsKernels } from './pixel-kernels';
 import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
@@ -197,25 +196,6 @@ describe('attributes', () => {
     expect(imageQuality(flat, 8, 8)).toEqual({ Brightness: 100, Sharpness: 0 });
     const checker = new Float32Array(8 * 8 * 3).map((_, i) => (((Math.floor(i / 3) % 8) + Math.floor(i / 24)) % 2) * 255);
     expect(imageQuality(checker, 8, 8).Sharpness).toBeGreaterThan(99);
-  });
-});
-
-describe('LFW protocol', () => {
-  it('parses pairs.txt', () => {
-    const pairs = parsePairs('1\t1\nA\t1\t2\nB\t3\tC\t14\n');
-    expect(pairs).toEqual([
-      { fold: 0, same: true, a: 'A/A_0001.jpg', b: 'A/A_0002.jpg' },
-      { fold: 0, same: false, a: 'B/B_0003.jpg', b: 'C/C_0014.jpg' },
-    ]);
-  });
-  it('chooses thresholds on the other folds', () => {
-    const p = (fold: number, same: boolean, score: number) => ({ fold, same, score });
-    const pairs = [p(0, true, 0.9), p(0, false, 0.1), p(1, true, 0.8), p(1, false, 0.5), p(1, true, 0.7)];
-    expect(bestThreshold(pairs.filter((x) => x.fold === 1))).toBeCloseTo(0.6);
-    const r = kFoldAccuracy(pairs);
-    expect(r.accuracy).toBeCloseTo((1 + 2 / 3) / 2);
-    expect(tarAtFar(pairs, 0)).toBe(1);
-    expect(tarAtFar([...pairs, p(1, true, 0.45)], 0)).toBe(0.75);
   });
 });
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createEngine } from '../lib/engine';
-import { centralFace, cosine, kFoldAccuracy, parsePairs, tarAtFar, type LfwPair, type ScoredPair } from '../lib/engine/lfw';
+import { centralFace, cosine, kFoldAccuracy, parsePairs, tarAtFar, type LfwPair, type ScoredPair } from './metrics/lfw';
 import { decodePackRows, encodePackRows } from '../lib/gallery';
 
 function selectPairs(all: LfwPair[], folds: number, limit: number): LfwPair[] {

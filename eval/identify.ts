@@ -14,8 +14,8 @@ import { getConfig } from '../lib/config';
 import {
   DEFAULT_MATCH_THRESHOLD, createPeopleIndex, decodePackRows, encodePackRows, loadGallery, matchScore, normalizeName, pickSubjectFace, searchPeople,
 } from '../lib/gallery';
-import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from '../lib/gallery/open-set-eval';
-import { createEmbeddingPool } from './gallery-pool';
+import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from './metrics/open-set';
+import { createEmbeddingPool } from '../scripts/gallery-pool';
 
 const DIMS = 512;
 type Embeddings = Map<string, Float32Array | null>; // absolute path → embedding, null = no face

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createEngine } from '../lib/engine';
-import { centralFace } from '../lib/engine/lfw';
+import { centralFace } from './metrics/lfw';
 import { DEFAULT_MATCH_THRESHOLD, FLIP_BAND, createPeopleIndex, decideMatch, matchFace, matchScore, searchPeople } from '../lib/gallery';
 
 const DIMS = 512;

@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     const out = resolve(import.meta.dirname, '..', 'lib', 'engine', 'face-probe-weights.ts');
     await writeFile(
       out,
-      `// Written by \`npm run train:face-probe -- ../shared/datasets --write\` (scripts/train-face-probe.ts); do not edit.\n` +
+      `// Written by \`npm run train:face-probe -- ../shared/datasets --write\` (eval/train-face-probe.ts); do not edit.\n` +
         `// A logistic probe on the unit flip-averaged embedding: ${count('face', false)} faces vs ${count('not-face', false)} detector false boxes.\n` +
         `export const FACE_PROBE_BIAS = ${round(probe.bias)};\n` +
         `export const FACE_PROBE_LIMIT = ${probe.limit};\n` +

@@ -1,8 +1,8 @@
 /**
  * LFW verification protocol helpers (pure): pairs.txt parsing, the standard 10-fold accuracy (threshold
- * chosen on 9 folds, applied to the 10th) and TAR at a fixed FAR. Used by scripts/eval-lfw.ts and tests.
+ * chosen on 9 folds, applied to the 10th) and TAR at a fixed FAR. Used by eval/lfw.ts, eval/flip.ts and tests.
  */
-import type { PixelBox } from './types';
+import type { PixelBox } from '../../lib/engine';
 
 export interface LfwPair {
   fold: number;

@@ -1,6 +1,6 @@
 /**
  * npm run gallery:build-pack -- [--datasets ../shared/datasets] [--out packs/celebrities] [--fresh] [--workers 2]
- * Builds the shipped celebrity pack from every labelled set in the datasets folder (sources: scripts/pack/sources.ts):
+ * Builds the shipped celebrity pack from every labelled set in the datasets folder (sources: eval/pack/sources.ts):
  * one entry per person, int8 unit rows tied to the embedding model's hash. Two runs write the same bytes.
  * Rebuild only when the model or the sources change (each rebuild adds ~9 MB to the repository's history);
  * never in CI. Embeddings are cached in .cache/pack (keyed by the model hash and each photo's size and mtime);

@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Gender } from '../../lib/gallery';
-import { createEmbeddingPool } from '../gallery-pool';
+import { createEmbeddingPool } from '../../scripts/gallery-pool';
 
 export interface CachedFace {
   box: { x: number; y: number; width: number; height: number };
