@@ -10,8 +10,9 @@ const warmUpTimeoutMs = 120_000;
 export async function registerNodeServer(): Promise<void> {
   watchShutdownSignals();
   // Retention cleanup (RESULT_TTL_DAYS) runs in every server process; deletes are idempotent across workers.
-  const { startSecurityTasks } = await import('./lib/security/server-start');
-  startSecurityTasks();
+  const { startResultExpiry } = await import('./lib/use-cases/expire-results');
+  startResultExpiry();
+  await serveMetricsPort();
   const warm = process.env.NODE_ENV === 'production' && process.env.WARM_UP !== '0' ? warmUp() : Promise.resolve();
   // start-standalone.mjs (outside the bundle) awaits this before it listens.
   (globalThis as unknown as Record<symbol, Promise<void>>)[Symbol.for('celebrity-finder.warm-up')] = warm;
@@ -21,19 +22,36 @@ export async function registerNodeServer(): Promise<void> {
 /** Loads the recognizer once; a failure is logged and left to /api/health (503) rather than crashing the worker. */
 async function warmUp(): Promise<void> {
   const started = Date.now();
-  let timer: NodeJS.Timeout | undefined;
+  const { log } = await import('./lib/observability/log');
   try {
-    const { getRecognizer } = await import('./lib/recognizer');
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`not ready after ${warmUpTimeoutMs} ms`)), warmUpTimeoutMs);
-    });
-    const recognizer = await Promise.race([getRecognizer(), timeout]);
+    const { recognizerWithin } = await import('./lib/recognizer');
+    const recognizer = await recognizerWithin(warmUpTimeoutMs);
+    if (!recognizer) throw new Error(`not ready after ${warmUpTimeoutMs} ms`);
     const native = recognizer.kind === 'local' ? await import('./lib/engine/native') : null;
-    const decoder = native ? `, JPEG decoding through ${native.nativeJpeg ? 'libjpeg' : 'sharp'}, pixel loops in ${native.pixelKernelsIn}` : '';
-    console.log(`warm-up: pid ${process.pid} recognizer ready in ${Date.now() - started} ms${decoder}`);
+    const kernels = native ? { jpegDecoding: native.nativeJpeg ? 'libjpeg' : 'sharp', pixelLoops: native.pixelKernelsIn } : {};
+    log.info({ recognizer: recognizer.kind, readyMs: Date.now() - started, ...kernels }, 'warm-up: recognizer ready');
   } catch (error) {
-    console.error(`warm-up: pid ${process.pid} recognizer failed to load; /api/health reports it`, error);
-  } finally {
-    clearTimeout(timer);
+    log.error({ err: error }, 'warm-up: recognizer failed to load; /api/health reports it');
   }
+}
+
+/**
+ * With METRICS_PORT set, each pm2 worker also serves /metrics on 127.0.0.1:METRICS_PORT+instance, so
+ * Prometheus can scrape every worker (the shared app port answers from whichever worker gets the request).
+ */
+async function serveMetricsPort(): Promise<void> {
+  const base = Number(process.env.METRICS_PORT ?? '');
+  if (!Number.isInteger(base) || base <= 0) return;
+  const port = base + Number(process.env.NODE_APP_INSTANCE ?? 0);
+  const [{ createServer }, { metricsText }, { log }] = await Promise.all([import('node:http'), import('./lib/use-cases/health'), import('./lib/observability/log')]);
+  const server = createServer((request, response) => {
+    if (request.url !== '/metrics') return void response.writeHead(404).end();
+    metricsText().then(
+      ({ body, contentType }) => response.writeHead(200, { 'content-type': contentType }).end(body),
+      (error: unknown) => response.writeHead(500).end(String(error)),
+    );
+  });
+  server.on('error', (error) => log.error({ err: error, port }, 'metrics port not served'));
+  server.listen(port, '127.0.0.1', () => log.info({ port }, 'metrics served on the metrics port'));
+  server.unref();
 }

@@ -4,7 +4,7 @@ import { securityHeaders } from './lib/security/headers.mjs';
 const nextConfig = {
   output: 'standalone',
   // Native addons and model files are loaded at run time from node_modules, never bundled.
-  serverExternalPackages: ['onnxruntime-node', 'sharp', 'better-sqlite3', 'protobufjs'],
+  serverExternalPackages: ['onnxruntime-node', 'sharp', 'better-sqlite3', 'protobufjs', 'prom-client'],
   poweredByHeader: false,
   // CSP, nosniff, Referrer-Policy and frame-ancestors on every page and API route (lib/security/headers.mjs).
   async headers() {

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { GalleryNotice } from '@/components/layout/gallery-notice';
 import { RecentResults } from '@/components/recent/recent-results';
 import { UploadPanel } from '@/components/upload/upload-panel';
-import { getGalleryStatus } from './_lib/gallery-status';
+import { checkHealth } from '@/lib/use-cases/health';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +13,9 @@ const steps = [
 ];
 
 export default async function HomePage() {
-  const gallery = await getGalleryStatus();
+  // The page does not wait long for models: while they load it shows no gallery line.
+  const health = await checkHealth(1_500);
+  const gallery = health.status === 'ok' ? { kind: health.recognizer, celebrities: health.gallery.celebrities } : null;
   return (
     <main className="mx-auto w-full max-w-4xl px-4 py-10 sm:px-6 sm:py-14">
       <div className="mb-8 text-center">

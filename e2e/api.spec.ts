@@ -3,7 +3,8 @@ import { expect, test } from './fixtures';
 import { gallerySources } from './support/gallery-sources';
 import { photoBytes, photos } from './support/photos';
 
-const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } });
+const requestIdPattern = /^[0-9a-f-]{36}$/;
+const errorBody = (code: string) => ({ error: { code, message: expect.any(String), requestId: expect.stringMatching(requestIdPattern) } });
 
 test.describe('recognitions API contract', () => {
   test('health names the recognizer and the gallery size', async ({ request }) => {
@@ -37,6 +38,30 @@ test.describe('recognitions API contract', () => {
     expect(face.status()).toBe(200);
     expect(await sharp(await face.body()).metadata()).toMatchObject({ format: 'jpeg', width: 160, height: 160 });
     expect((await request.get(`/api/recognitions/${body.id}/faces/2`)).status()).toBe(404);
+  });
+
+  test('every API answer carries X-Request-Id, the id an error body names too; /metrics counts uploads by outcome', async ({ request }) => {
+    const refused = await request.post('/api/recognitions', { data: { image: 'x' } });
+    const id = refused.headers()['x-request-id'];
+    expect(id).toMatch(requestIdPattern);
+    expect(((await refused.json()) as { error: { requestId: string } }).error.requestId).toBe(id);
+    const lookup = await request.get('/api/celebrities/not-a-celebrity');
+    expect(lookup.status()).toBe(404);
+    expect(lookup.headers()['x-request-id']).toMatch(requestIdPattern);
+
+    const metricsBefore = await (await request.get('/metrics')).text();
+    const uploaded = await request.post('/api/recognitions', { multipart: { image: { name: 'obama.jpg', mimeType: 'image/jpeg', buffer: photoBytes(photos.obama) } } });
+    expect(uploaded.status()).toBe(201);
+    const metrics = await request.get('/metrics');
+    expect(metrics.headers()['content-type']).toContain('text/plain');
+    const text = await metrics.text();
+    const named = (body: string) => Number(/^cf_recognitions_total\{[^}]*source="upload"[^}]*outcome="named"[^}]*\} (\d+)/m.exec(body)?.[1] ?? 0);
+    // Other tests may upload at the same time: at least this upload was counted.
+    expect(named(text)).toBeGreaterThanOrEqual(named(metricsBefore) + 1);
+    expect(text).toMatch(/^cf_recognition_stage_duration_seconds_count\{stage="embed"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^cf_http_request_duration_seconds_count\{route="\/api\/recognitions",method="POST",status="201"[^}]*\} [1-9]/m);
+    expect(text).toMatch(new RegExp(`^cf_gallery_celebrities\\{[^}]*\\} ${gallerySources().length}$`, 'm'));
+    expect(text).toMatch(/^cf_admission_queued\{[^}]*\} \d+$/m);
   });
 
   test('a missing image field → 400 invalid_input', async ({ request }) => {

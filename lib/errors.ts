@@ -1,3 +1,5 @@
+import { currentRequestId, log } from './observability/log';
+
 /** Every failure the app reports goes through AppError: a stable code, a fitting HTTP status, a safe message. */
 export const errorStatus = {
   invalid_input: 400,
@@ -47,23 +49,24 @@ export class AppError extends Error {
     return errorStatus[this.code];
   }
 
-  /** The JSON body of DESIGN.md's error format. */
-  toJSON(): { error: { code: ErrorCode; message: string } } {
-    return { error: { code: this.code, message: this.message } };
+  /** The JSON error body (docs/webapp.md "Errors"); the request id lets a user's report be found in the logs. */
+  toJSON(requestId = currentRequestId()): { error: { code: ErrorCode; message: string; requestId?: string } } {
+    return { error: { code: this.code, message: this.message, ...(requestId ? { requestId } : {}) } };
   }
 }
 
 /** Turns anything thrown into an AppError; unknown causes become a 500 whose detail is logged, not shown. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  console.error('unexpected error', error);
+  log.error({ err: error }, 'unexpected error');
   return new AppError('internal', 'Something went wrong on our side. Please try again.', { cause: error });
 }
 
-/** A Response in DESIGN.md's error format, with Retry-After where the error carries one. */
-export function errorResponse(error: unknown): Response {
+/** A Response with the JSON error body, X-Request-Id, and Retry-After where the error carries one. */
+export function errorResponse(error: unknown, requestId = currentRequestId()): Response {
   const appError = toAppError(error);
   const headers = new Headers({ 'content-type': 'application/json' });
   if (appError.retryAfterSeconds !== undefined) headers.set('retry-after', String(appError.retryAfterSeconds));
-  return new Response(JSON.stringify(appError.toJSON()), { status: appError.status, headers });
+  if (requestId) headers.set('x-request-id', requestId);
+  return new Response(JSON.stringify(appError.toJSON(requestId)), { status: appError.status, headers });
 }

@@ -1,3 +1,4 @@
+import { log } from './observability/log';
 /**
  * Graceful-shutdown registry. Modules that hold resources (the SQLite store, file handles) register a
  * close hook here; hooks run once, after the server has drained.
@@ -58,7 +59,7 @@ function installExitListener(registry: Registry): void {
   process.once('exit', (code) => {
     if (registry.hooks.size === 0) return;
     const ran = runShutdownHooks(`exit ${code}`);
-    console.log(`shutdown: pid ${process.pid} exit ${code}, closed [${ran.join(', ')}]`);
+    log.info({ exitCode: code, closed: ran }, 'shutdown: exit');
   });
 }
 
@@ -76,7 +77,7 @@ export function runShutdownHooks(reason: string): string[] {
       hook();
       ran.push(name);
     } catch (error) {
-      console.error(`shutdown: closing ${name} failed (${reason})`, error);
+      log.error({ err: error, hook: name, reason }, 'shutdown: closing failed');
     }
   }
   return ran;

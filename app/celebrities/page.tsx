@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
-import { listKnownCelebrities } from '@/lib/recognizer/rekognition-celebrities';
+import { listKnownCelebrities } from '@/lib/use-cases/celebrities';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Who can be recognized' };

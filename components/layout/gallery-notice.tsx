@@ -1,4 +1,7 @@
-import type { GalleryStatus } from '@/app/_lib/gallery-status';
+import type { RecognizerKind } from '@/lib/contract/rekognition';
+
+/** What the recognizer knows; null while it loads or when it failed (the notice then says nothing). */
+export type GalleryStatus = { kind: RecognizerKind; celebrities: number | null } | null;
 
 const importCommand = 'npm run gallery:import -- path/to/people   # one folder per person: Person_Name/*.jpg';
 

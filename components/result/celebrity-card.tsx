@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { Celebrity } from '@/lib/recognizer/schema';
+import type { Celebrity } from '@/lib/contract/rekognition';
 import { HighlightOnHover } from './face-highlight';
 import { profileLink } from './links';
 

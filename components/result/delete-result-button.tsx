@@ -1,8 +1,8 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
-import { deleteTokenFor, removeRecent } from '@/components/recent/recent-store';
+import { useState, useSyncExternalStore } from 'react';
+import { deleteTokenFor, removeRecent, subscribeRecent } from '@/components/recent/recent-store';
 
 /**
  * "Delete this result", shown only in the browser that uploaded the photo (it holds the delete token in
@@ -10,11 +10,9 @@ import { deleteTokenFor, removeRecent } from '@/components/recent/recent-store';
  */
 export function DeleteResultButton({ id }: { id: string }) {
   const router = useRouter();
-  const [token, setToken] = useState<string | undefined>();
+  // localStorage exists only in the browser: the server renders no button, the browser reads the token.
+  const token = useSyncExternalStore(subscribeRecent, () => deleteTokenFor(id), () => undefined);
   const [state, setState] = useState<'idle' | 'deleting' | 'failed'>('idle');
-
-  // localStorage exists only in the browser, so the token is read after hydration.
-  useEffect(() => setToken(deleteTokenFor(id)), [id]);
 
   if (!token) return null;
 

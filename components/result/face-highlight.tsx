@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, useContext, useState, type ReactNode } from 'react';
-import type { BoundingBox } from '@/lib/recognizer/schema';
+import type { BoundingBox } from '@/lib/contract/rekognition';
 
 const HighlightContext = createContext<{ active: number | null; setActive: (index: number | null) => void }>({
   active: null,

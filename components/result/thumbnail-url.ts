@@ -1,4 +1,4 @@
-import type { RecognizeCelebritiesResult } from '@/lib/recognizer/schema';
+import type { RecognizeCelebritiesResult } from '@/lib/contract/rekognition';
 
 /**
  * The URL of face `index`'s thumbnail (celebrities first, then unrecognized faces). Thumbnails are cached

@@ -1,4 +1,4 @@
-import type { RecognizeCelebritiesResult } from '@/lib/recognizer/schema';
+import type { RecognizeCelebritiesResult } from '@/lib/contract/rekognition';
 import { PhotoProblem } from './prepare-photo';
 
 export interface CreatedRecognition {

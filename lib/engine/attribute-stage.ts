@@ -2,7 +2,7 @@
  * Attribute stage: crops each face as its net expects and runs the expression and pose nets (and, when
  * asked, age and gender), plus the crop's image quality.
  */
-import type { ComparedFace } from '../recognizer/schema';
+import type { ComparedFace } from '../contract/rekognition';
 import { imageQuality, mergeSsr, toEmotions, toPose } from './attributes';
 import type { RgbImage } from './image';
 import { EXPRESSION_INPUT, type ExpressionModel } from './nets/expression';

@@ -2,7 +2,7 @@
  * Postprocess for the attribute nets (pure): softmax, Hopenet angle decoding, SSR-Net merging, expression →
  * Rekognition Emotions/Smile, and image quality of the face crop.
  */
-import type { Emotion, EmotionType, ImageQuality, Pose } from '../recognizer/schema';
+import type { Emotion, EmotionType, ImageQuality, Pose } from '../contract/rekognition';
 
 /** Numerically stable softmax. */
 export function softmax(logits: ArrayLike<number>): Float64Array {

@@ -1,7 +1,7 @@
 /**
  * Postprocess: engine results → Rekognition's ComparedFace (ratios of the image size, 0..100 confidences).
  */
-import type { ComparedFace, Landmark, LandmarkType } from '../recognizer/schema';
+import type { ComparedFace, Landmark, LandmarkType } from '../contract/rekognition';
 import { fivePointsFrom68 } from './align';
 import type { Point, RgbImage } from './image';
 import type { Detection } from './postprocess';

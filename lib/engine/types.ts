@@ -1,4 +1,4 @@
-import type { ComparedFace } from '../recognizer/schema';
+import type { ComparedFace } from '../contract/rekognition';
 
 /** A face box in pixels of the (EXIF auto-oriented) image. */
 export interface PixelBox {

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { BoundingBox } from '../recognizer/schema';
+import type { BoundingBox } from '../contract/rekognition';
 
 /** Side of the square face thumbnails, pixels (2× the 80 px they are shown at). */
 export const faceThumbnailSide = 160;

@@ -2,6 +2,7 @@ import {
   EMPTY_OPT_OUT, createPeopleIndex, flattenGallery, galleryVersion, loadGallery, loadOptOut, mergeKnownPeople, normalizeName, optOutVersion,
   searchPeople, type KnownPerson, type PeopleIndex, type PersonScore,
 } from '../gallery';
+import { log } from '../observability/log';
 
 /** One immutable view of whom the server knows: people, their search index and each row's owner. */
 export interface GallerySnapshot {
@@ -80,7 +81,7 @@ export function createLiveGallery(sources: GallerySources | string, recheckMs = 
       .then(async (version) => {
         if (version !== loaded.version) snapshot = Promise.resolve(await loadSnapshot(from));
       })
-      .catch((error: unknown) => console.error(`gallery reload from ${from.galleryDir} failed; keeping the previous one`, error))
+      .catch((error: unknown) => log.error({ err: error, galleryDir: from.galleryDir }, 'gallery reload failed; keeping the previous one'))
       .finally(() => (reloading = undefined));
   };
   const current = async () => {

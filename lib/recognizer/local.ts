@@ -7,8 +7,9 @@ import { AppError, toAppError } from '../errors';
 import { DEFAULT_MATCH_THRESHOLD, fileSha256, loadPack, matchFace, packPeople, type KnownPerson, type MatchDecision } from '../gallery';
 import type { CelebrityCatalog } from './local-catalog';
 import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './local-gallery';
-import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from './schema';
+import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from '../contract/rekognition';
 import type { Recognizer } from './types';
+import { observeStages } from '../observability/metrics';
 
 export type { CelebrityCatalog, CelebrityPage } from './local-catalog';
 
@@ -87,7 +88,10 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
       try {
         // The mirror image's embedding runs only for faces whose match it could change (lib/gallery matchFace).
         const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand', embeddingsOnly: options.attributes === false }), gallery.current()]);
-        return assemble(snapshot, await matchFaces(gallery, snapshot, analysis.faces, threshold));
+        const matchStarted = performance.now();
+        const result = assemble(snapshot, await matchFaces(gallery, snapshot, analysis.faces, threshold));
+        observeStages({ ...analysis.timings, match: performance.now() - matchStarted });
+        return result;
       } catch (error) {
         throw toAppError(error);
       }

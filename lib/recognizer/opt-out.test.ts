@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactOptedOut } from './opt-out';
-import type { Celebrity, ComparedFace } from './schema';
+import type { Celebrity, ComparedFace } from '../contract/rekognition';
 
 const face = (left: number): ComparedFace => ({ BoundingBox: { Width: 0.1, Height: 0.1, Left: left, Top: 0.2 }, Confidence: 99 });
 const celebrity = (id: string, name: string, left: number): Celebrity => ({ Id: id, Name: name, Urls: [], Face: face(left), MatchConfidence: 99 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getConfig } from '../config';
 import { isOptedOut, loadOptOut, optOutVersion, type OptOutList } from '../gallery';
-import type { Celebrity, RecognizeCelebritiesResult } from './schema';
+import type { Celebrity, RecognizeCelebritiesResult } from '../contract/rekognition';
 
 /** How often the opt-out file's identity is checked when results are read. */
 const RECHECK_MS = 2_000;

@@ -17,7 +17,7 @@ import {
   type ComparedFace,
   type KnownGender,
   type RecognizeCelebritiesResult,
-} from './schema';
+} from '../contract/rekognition';
 
 /** Rekognition lists URLs without a scheme ("www.imdb.com/name/nm0000158"); links need one. */
 export function withHttps(url: string): string {

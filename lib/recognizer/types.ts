@@ -1,6 +1,4 @@
-import type { CelebrityInfo, RecognizeCelebritiesResult } from './schema';
-
-export type RecognizerKind = 'local' | 'rekognition';
+import type { CelebrityInfo, RecognizeCelebritiesResult, RecognizerKind } from '../contract/rekognition';
 
 export interface RecognizeOptions {
   /**

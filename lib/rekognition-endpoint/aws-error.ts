@@ -1,4 +1,5 @@
 import { AppError, type ErrorCode } from '../errors';
+import { log } from '../observability/log';
 
 /** The `__type` values this endpoint answers with; all are names the AWS SDK knows for Rekognition. */
 export type AwsErrorType =
@@ -62,11 +63,11 @@ export function toAwsError(error: unknown): AwsError {
   if (error instanceof AwsError) return error;
   if (error instanceof AppError) {
     const type = typeByCode[error.code];
-    if (type === 'InternalServerError') console.error('rekognition endpoint: internal error', error);
+    if (type === 'InternalServerError') log.error({ err: error }, 'rekognition endpoint: internal error');
     const message = type === 'InternalServerError' ? 'Internal server error. Please try again.' : error.message;
     return new AwsError(type, message, { cause: error, retryAfterSeconds: error.retryAfterSeconds });
   }
-  console.error('rekognition endpoint: unexpected error', error);
+  log.error({ err: error }, 'rekognition endpoint: unexpected error');
   return new AwsError('InternalServerError', 'Internal server error. Please try again.', { cause: error });
 }
 

@@ -1,4 +1,4 @@
-import { readBodyWithLimit } from '../security/body-limit';
+import { readBodyWithLimit } from '../http/body-limit';
 import { AwsError } from './aws-error';
 
 /**

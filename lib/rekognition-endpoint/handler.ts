@@ -1,10 +1,11 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import { currentRequestId } from '../observability/log';
 import type { z } from 'zod';
 import { limits } from '../limits';
 import type { AppConfig } from '../config';
 import { AppError } from '../errors';
-import { celebrityInfoSchema, recognizeCelebritiesResultSchema } from '../recognizer/schema';
+import { celebrityInfoSchema, recognizeCelebritiesResultSchema } from '../contract/rekognition';
 import type { Recognizer } from '../recognizer/types';
 import { AwsError, awsErrorResponse, awsJsonResponse } from './aws-error';
 import { readBodyLimited } from './body';
@@ -33,7 +34,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  * answer. Never throws.
  */
 export async function handleRekognitionRequest(request: Request, options: EndpointOptions): Promise<Response> {
-  const requestId = randomUUID();
+  // The same id as X-Request-Id and the log lines, so a client's x-amzn-RequestId finds them.
+  const requestId = currentRequestId() ?? randomUUID();
   try {
     if (request.method !== 'POST') {
       throw new AwsError('UnknownOperationException', 'Rekognition operations are called with POST.');

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecognizeCelebritiesResult } from '../recognizer/schema';
+import type { RecognizeCelebritiesResult } from '../contract/rekognition';
 import { recognitionIdLength } from './ids';
 import { createSqliteStore } from './sqlite-store';
 import type { NewRecognition } from './types';

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { recognizeCelebritiesResultSchema } from '../recognizer/schema';
+import { recognizeCelebritiesResultSchema } from '../contract/rekognition';
 import { readFileOrNull, writeFileAtomic } from './files';
 import { isRecognitionId, newRecognitionId } from './ids';
 import type { NewRecognition, RecognitionStore, StoredRecognition } from './types';

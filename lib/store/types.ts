@@ -1,5 +1,4 @@
-import type { RecognizerKind } from '../recognizer/types';
-import type { RecognizeCelebritiesResult } from '../recognizer/schema';
+import type { RecognizeCelebritiesResult, RecognizerKind } from '../contract/rekognition';
 
 /** The stored photo's facts; the bytes themselves are read with RecognitionStore.readImage. */
 export interface StoredImageInfo {

@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { publicOrigin } from '@/app/_lib/public-origin';
-import { profileLink, withScheme } from '@/components/result/links';
+import { linkLabel, profileLink } from '@/components/result/links';
 
 describe('profileLink', () => {
-  it('adds https:// to Rekognition-style URLs and prefers the IMDb page', () => {
-    expect(profileLink(['www.wikidata.org/wiki/Q1', 'www.imdb.com/name/nm0000158'], 'Tom Hanks')).toEqual({
+  it('prefers the IMDb page', () => {
+    expect(profileLink(['https://www.wikidata.org/wiki/Q1', 'https://www.imdb.com/name/nm0000158'], 'Tom Hanks')).toEqual({
       href: 'https://www.imdb.com/name/nm0000158',
       label: 'IMDb',
     });
   });
 
   it('falls back to the first known page, named by its host', () => {
-    expect(profileLink(['en.wikipedia.org/wiki/Madonna'], 'Madonna')).toEqual({ href: 'https://en.wikipedia.org/wiki/Madonna', label: 'en.wikipedia.org' });
+    expect(profileLink(['https://en.wikipedia.org/wiki/Madonna'], 'Madonna')).toEqual({ href: 'https://en.wikipedia.org/wiki/Madonna', label: 'Wikipedia' });
+    expect(profileLink(['https://example.org/madonna'], 'Madonna')).toEqual({ href: 'https://example.org/madonna', label: 'example.org' });
   });
 
   it('falls back to a Google search for the name when no URL is known', () => {
     expect(profileLink([], 'Barack Obama')).toEqual({ href: 'https://www.google.com/search?q=Barack%20Obama', label: 'Search Google' });
   });
 
-  it('keeps URLs that already have a scheme', () => {
-    expect(withScheme('http://example.org/a')).toBe('http://example.org/a');
-    expect(withScheme('HTTPS://example.org/a')).toBe('HTTPS://example.org/a');
+  it('names IMDb only for imdb.com and its subdomains', () => {
+    expect(linkLabel('https://m.imdb.com/name/nm0000158')).toBe('IMDb');
+    expect(linkLabel('https://notimdb.com/x')).toBe('notimdb.com');
   });
 });
 

@@ -1,7 +1,8 @@
-import { AppError, errorResponse } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
 import { limits } from '@/lib/limits';
-import { readBodyWithLimit } from '@/lib/security/body-limit';
-import { recognizeAndStore, type UploadTimings } from '@/lib/store/service';
+import { readBodyWithLimit } from '@/lib/http/body-limit';
+import { apiRoute } from '@/lib/http/api-route';
+import { uploadPhoto, type UploadTimings } from '@/lib/use-cases/upload-photo';
 import { publicOrigin, resultPath } from '@/app/_lib/public-origin';
 import { createRecognitionRequestSchema } from './schema';
 
@@ -33,30 +34,26 @@ async function readForm(request: Request): Promise<FormData> {
   return form;
 }
 
-/**
- * Upload a photo: 201 {id, url, result, deleteToken} once result and photo are durable; the delete token is
- * shown only here (DELETE /api/recognitions/{id} with it). Errors as {"error": {code, message}}.
- */
 /** Server-Timing lets browsers' dev tools and benchmarks see where an upload's time went. */
 function serverTiming(timings: UploadTimings, readMs: number): string {
   const entry = (name: string, ms: number) => `${name};dur=${ms.toFixed(1)}`;
   return [entry('read', readMs), entry('queue', timings.queueMs), entry('recognize', timings.recognizeMs), entry('store', timings.storeMs)].join(', ');
 }
 
-export async function POST(request: Request): Promise<Response> {
+/**
+ * Upload a photo: 201 {id, url, result, deleteToken} once result and photo are durable; the delete token is
+ * shown only here (DELETE /api/recognitions/{id} with it). Errors as {"error": {code, message, requestId}}.
+ */
+export const POST = apiRoute('/api/recognitions', async (request: Request) => {
   const started = performance.now();
-  try {
-    const parsed = createRecognitionRequestSchema.safeParse({ image: (await readForm(request)).get('image') });
-    if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Attach a photo in the field "image".');
-    const upload = new Uint8Array(await parsed.data.image.arrayBuffer());
-    const readMs = performance.now() - started;
-    const stored = await recognizeAndStore(upload);
-    const url = `${publicOrigin(request.headers)}${resultPath(stored.id)}`;
-    return Response.json(
-      { id: stored.id, url, result: stored.result, deleteToken: stored.deleteToken },
-      { status: 201, headers: { location: url, 'cache-control': 'no-store', 'server-timing': serverTiming(stored.timings, readMs) } },
-    );
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+  const parsed = createRecognitionRequestSchema.safeParse({ image: (await readForm(request)).get('image') });
+  if (!parsed.success) throw new AppError('invalid_input', parsed.error.issues[0]?.message ?? 'Attach a photo in the field "image".');
+  const upload = new Uint8Array(await parsed.data.image.arrayBuffer());
+  const readMs = performance.now() - started;
+  const stored = await uploadPhoto(upload);
+  const url = `${publicOrigin(request.headers)}${resultPath(stored.id)}`;
+  return Response.json(
+    { id: stored.id, url, result: stored.result, deleteToken: stored.deleteToken },
+    { status: 201, headers: { location: url, 'cache-control': 'no-store', 'server-timing': serverTiming(stored.timings, readMs) } },
+  );
+});

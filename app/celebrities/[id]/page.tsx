@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
-import { describeLink, getCelebrity, webSearchUrl, type CelebrityDetails } from '@/lib/recognizer/rekognition-celebrities';
+import { linkLabel, webSearchUrl } from '@/components/result/links';
+import { getCelebrity, type CelebrityDetails } from '@/lib/use-cases/celebrities';
 
 export const dynamic = 'force-dynamic';
 
@@ -56,7 +57,7 @@ export default async function CelebrityPage({ params }: Props) {
                     target="_blank"
                     className="inline-flex items-center rounded-full bg-brand-50 px-3 py-1 font-semibold text-brand-700 hover:bg-brand-100"
                   >
-                    {celebrity.Urls.length > 0 ? describeLink(url) : `Search the web for ${celebrity.Name}`}
+                    {celebrity.Urls.length > 0 ? linkLabel(url) : `Search the web for ${celebrity.Name}`}
                   </a>
                 </li>
               ))}

@@ -8,7 +8,7 @@ import { CopyLinkButton } from '@/components/result/copy-link-button';
 import { DeleteResultButton } from '@/components/result/delete-result-button';
 import { ResultView } from '@/components/result/result-view';
 import type { StoredRecognition } from '@/lib/store';
-import { getRecognition } from '@/lib/store/service';
+import { getRecognition } from '@/lib/use-cases/recognitions';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,15 +1,10 @@
-import { getCelebrity } from '@/lib/recognizer/rekognition-celebrities';
-import { errorResponse } from '@/lib/errors';
+import { apiRoute } from '@/lib/http/api-route';
+import { getCelebrity } from '@/lib/use-cases/celebrities';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** GET /api/celebrities/{id}: `{Id, Name, Urls, KnownGender?}` from whichever recognizer is configured. */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  try {
-    const { id } = await params;
-    return Response.json(await getCelebrity(id));
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const GET = apiRoute('/api/celebrities/[id]', async (_request: Request, { params }: { params: Promise<{ id: string }> }) =>
+  Response.json(await getCelebrity((await params).id)),
+);

@@ -1,25 +1,22 @@
-import { AppError, errorResponse } from '@/lib/errors';
-import { getFaceThumbnail } from '@/lib/store/service';
+import { AppError } from '@/lib/errors';
+import { apiRoute } from '@/lib/http/api-route';
+import { getFaceThumbnail } from '@/lib/use-cases/recognitions';
 import { faceIndexParamSchema } from '../../../schema';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-/** A square JPEG thumbnail of face n (celebrities first, then unrecognized faces), made once per result (lib/store/service). */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string; n: string }> }): Promise<Response> {
-  try {
-    const { id, n } = await params;
-    const index = faceIndexParamSchema.safeParse(n);
-    const thumbnail = index.success ? await getFaceThumbnail(id, index.data) : null;
-    if (!thumbnail) throw new AppError('not_found', 'No such face in this result.');
-    return new Response(Buffer.from(thumbnail), {
-      headers: {
-        'content-type': 'image/jpeg',
-        'cache-control': 'public, max-age=31536000, immutable',
-        'x-content-type-options': 'nosniff',
-      },
-    });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+/** A square JPEG thumbnail of face n (celebrities first, then unrecognized faces), made once per result. */
+export const GET = apiRoute('/api/recognitions/[id]/faces/[n]', async (_request: Request, { params }: { params: Promise<{ id: string; n: string }> }) => {
+  const { id, n } = await params;
+  const index = faceIndexParamSchema.safeParse(n);
+  const thumbnail = index.success ? await getFaceThumbnail(id, index.data) : null;
+  if (!thumbnail) throw new AppError('not_found', 'No such face in this result.');
+  return new Response(Buffer.from(thumbnail), {
+    headers: {
+      'content-type': 'image/jpeg',
+      'cache-control': 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+});

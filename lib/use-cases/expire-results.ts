@@ -1,4 +1,6 @@
-import type { RecognitionStore } from '../store/types';
+import { getConfig } from '../config';
+import { log } from '../observability/log';
+import { getStore, type RecognitionStore } from '../store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -25,9 +27,9 @@ export function startRetentionSweeper(getStore: () => RecognitionStore, ttlDays:
     running = true;
     try {
       const removed = await sweepExpired(getStore(), ttlDays);
-      if (removed > 0) console.log(`retention: removed ${removed} result(s) older than ${ttlDays} day(s)`);
+      if (removed > 0) log.info({ removed, ttlDays }, 'retention: expired results removed');
     } catch (error) {
-      console.error('retention: sweep failed', error);
+      log.error({ err: error }, 'retention: sweep failed');
     } finally {
       running = false;
     }
@@ -36,4 +38,16 @@ export function startRetentionSweeper(getStore: () => RecognitionStore, ttlDays:
   const timer = setInterval(() => void sweep(), sweepIntervalMs(ttlDays));
   timer.unref();
   return () => clearInterval(timer);
+}
+
+const startedKey = Symbol.for('celebrity-finder.retention-started');
+
+/** Starts the RESULT_TTL_DAYS sweeper once per server process (no-op when retention is off). */
+export function startResultExpiry(): void {
+  const holder = globalThis as unknown as Record<symbol, boolean | undefined>;
+  const ttlDays = getConfig().RESULT_TTL_DAYS;
+  if (ttlDays === undefined || holder[startedKey]) return;
+  holder[startedKey] = true;
+  startRetentionSweeper(getStore, ttlDays);
+  log.info({ ttlDays }, 'retention: results older than the TTL are removed periodically');
 }

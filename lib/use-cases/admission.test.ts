@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { createBoundedQueue } from './queue';
+import { createBoundedQueue } from './admission';
 
 function deferred() {
   let resolve!: () => void;
@@ -65,14 +65,5 @@ describe('createBoundedQueue', () => {
     const queue = createBoundedQueue({ concurrency: 1, maxQueued: 0, maxWaitMs: 50 });
     await expect(queue.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await queue.run(() => Promise.resolve(7))).toBe(7);
-  });
-});
-
-describe('nested runs', () => {
-  it('pass straight through while the outer task holds the slot', async () => {
-    const queue = createBoundedQueue({ concurrency: 1, maxQueued: 0, maxWaitMs: 50 });
-    const inner = await queue.run(() => queue.run(() => Promise.resolve('inner')));
-    expect(inner).toBe('inner');
-    expect(queue.stats()).toEqual({ running: 0, queued: 0, rejected: 0, timedOut: 0 });
   });
 });

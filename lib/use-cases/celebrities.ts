@@ -1,9 +1,8 @@
 import 'server-only';
 import { AppError } from '../errors';
-import { getRecognizer } from './index';
-import type { CelebrityPage, LocalRecognizer } from './local';
-import { celebrityIdSchema, type CelebrityInfo } from './schema';
-import type { Recognizer } from './types';
+import { getRecognizer, type Recognizer } from '../recognizer';
+import type { CelebrityPage, LocalRecognizer } from '../recognizer/local';
+import { celebrityIdSchema, type CelebrityInfo } from '../contract/rekognition';
 
 export type CelebrityDetails = CelebrityInfo & { Id: string };
 
@@ -16,24 +15,6 @@ export async function getCelebrity(id: string): Promise<CelebrityDetails> {
   const recognizer = await getRecognizer();
   const info = await recognizer.getCelebrityInfo(id);
   return { Id: id, ...info };
-}
-
-/** A label for a celebrity link: the site's name for the usual ones, else the host. */
-export function describeLink(url: string): string {
-  try {
-    const host = new URL(url).hostname.replace(/^www\./, '');
-    if (host.endsWith('imdb.com')) return 'IMDb';
-    if (host.endsWith('wikipedia.org')) return 'Wikipedia';
-    if (host.endsWith('wikidata.org')) return 'Wikidata';
-    return host;
-  } catch {
-    return url;
-  }
-}
-
-/** Where to look someone up when the gallery knows no page for them. */
-export function webSearchUrl(name: string): string {
-  return `https://www.google.com/search?q=${encodeURIComponent(name)}`;
 }
 
 function canList(recognizer: Recognizer): recognizer is LocalRecognizer {

@@ -1,8 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { AppError } from '../errors';
-import type { AppConfig } from '../config';
-import type { Recognizer } from './types';
+import { getConfig, type AppConfig } from '../config';
+import { metrics } from '../observability/metrics';
+import type { Recognizer } from '../recognizer/types';
+import type { RecognizeCelebritiesResult } from '../contract/rekognition';
 
 /** How much recognition work one process takes on before it turns requests away. */
 export interface QueueOptions {
@@ -38,9 +39,6 @@ function retryAfterSeconds(options: QueueOptions, queued: number): number {
  */
 export function createBoundedQueue(options: QueueOptions) {
   const waiting: Waiter[] = [];
-  // Marks work already holding a slot, so a nested run() (the upload use case calling the queued
-  // recognizer) passes straight through instead of waiting for a second slot.
-  const holding = new AsyncLocalStorage<true>();
   const stats: QueueStats = { running: 0, queued: 0, rejected: 0, timedOut: 0 };
 
   function release(): void {
@@ -87,10 +85,9 @@ export function createBoundedQueue(options: QueueOptions) {
   return {
     /** Runs `task` within the concurrency limit; throws AppError busy/timeout when it cannot be admitted. */
     async run<T>(task: () => Promise<T>): Promise<T> {
-      if (holding.getStore()) return task();
       await acquire();
       try {
-        return await holding.run(true, task);
+        return await task();
       } finally {
         release();
       }
@@ -120,18 +117,55 @@ const queueKey = Symbol.for('celebrity-finder.recognition-queue');
  */
 export function getRecognitionQueue(config: Parameters<typeof queueOptionsFromConfig>[0]): BoundedQueue {
   const holder = globalThis as unknown as Record<symbol, BoundedQueue | undefined>;
-  holder[queueKey] ??= createBoundedQueue(queueOptionsFromConfig(config));
+  if (!holder[queueKey]) {
+    const queue = createBoundedQueue(queueOptionsFromConfig(config));
+    metrics().admission.read = queue.stats;
+    holder[queueKey] = queue;
+  }
   return holder[queueKey];
 }
 
+export type RecognitionSource = 'upload' | 'rekognition_api';
+
+/** Counts a recognition by its outcome: named (a celebrity), unnamed (faces, nobody known), no_face, or the error code. */
+export async function counted<T>(source: RecognitionSource, recognition: Promise<T>, resultOf: (value: T) => RecognizeCelebritiesResult): Promise<T> {
+  const { recognitions } = metrics();
+  try {
+    const value = await recognition;
+    const result = resultOf(value);
+    const outcome = result.CelebrityFaces.length > 0 ? 'named' : result.UnrecognizedFaces.length > 0 ? 'unnamed' : 'no_face';
+    recognitions.inc({ source, outcome });
+    return value;
+  } catch (error) {
+    recognitions.inc({ source, outcome: error instanceof AppError ? error.code : 'internal' });
+    throw error;
+  }
+}
+
 /**
- * Wraps a recognizer so every recognizeCelebrities call (upload API, Rekognition endpoint, any caller)
- * goes through one bounded queue; lookups and health checks are cheap and pass straight through.
+ * The one admission point: every recognition (upload, Rekognition-compatible endpoint) runs through the
+ * process-wide queue once. Lookups and health checks are cheap and are not admitted.
  */
-export function withRecognitionQueue<R extends Recognizer>(recognizer: R, queue: BoundedQueue): R {
+export async function admit<T>(task: () => Promise<T>): Promise<T> {
+  let started = false;
+  try {
+    return await getRecognitionQueue(getConfig()).run(() => {
+      started = true;
+      return task();
+    });
+  } catch (error) {
+    // Only the queue's own refusals count here; a task's failure is the task's outcome.
+    if (!started && error instanceof AppError && (error.code === 'busy' || error.code === 'timeout')) metrics().refused.inc({ reason: error.code });
+    throw error;
+  }
+}
+
+/** A recognizer whose recognizeCelebrities is admitted (for callers that take a Recognizer, like the endpoint). */
+export function admitted<R extends Recognizer>(recognizer: R, source: RecognitionSource): R {
   // Inherit from the recognizer so extras such as listCelebrities (local catalog) stay reachable.
   const queued = Object.create(recognizer) as R;
-  const recognizeCelebrities: Recognizer['recognizeCelebrities'] = (image, options) => queue.run(() => recognizer.recognizeCelebrities(image, options));
+  const recognizeCelebrities: Recognizer['recognizeCelebrities'] = (image, options) =>
+    counted(source, admit(() => recognizer.recognizeCelebrities(image, options)), (result) => result);
   // defineProperty, not assignment: works even when the backend object is frozen.
   Object.defineProperty(queued, 'recognizeCelebrities', { value: recognizeCelebrities, enumerable: true });
   return queued;

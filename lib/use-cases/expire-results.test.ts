@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../store/sqlite-store';
 import type { NewRecognition } from '../store/types';
-import { hashDeleteToken, newDeleteToken, verifyDeleteToken, deleteTokenFromHeaders } from './delete-token';
-import { startRetentionSweeper, sweepExpired, sweepIntervalMs } from './retention';
+import { newDeleteToken } from '../security/delete-token';
+import { startRetentionSweeper, sweepExpired, sweepIntervalMs } from './expire-results';
 
 const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
 const recognition: NewRecognition = {
@@ -50,27 +50,7 @@ describe('retention (RESULT_TTL_DAYS)', () => {
   });
 });
 
-describe('delete tokens', () => {
-  it('are random, stored only as SHA-256, and verified in constant time', () => {
-    const first = newDeleteToken();
-    const second = newDeleteToken();
-    expect(first.token).not.toBe(second.token);
-    expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(first.hash).toBe(hashDeleteToken(first.token));
-    expect(verifyDeleteToken(first.token, first.hash)).toBe(true);
-    expect(verifyDeleteToken(second.token, first.hash)).toBe(false);
-    expect(verifyDeleteToken(first.hash, first.hash)).toBe(false);
-    expect(verifyDeleteToken(first.token, 'not-hex')).toBe(false);
-  });
-
-  it('are read from Authorization: Bearer or X-Delete-Token', () => {
-    expect(deleteTokenFromHeaders(new Headers({ authorization: 'Bearer abc' }))).toBe('abc');
-    expect(deleteTokenFromHeaders(new Headers({ 'x-delete-token': 'def' }))).toBe('def');
-    expect(deleteTokenFromHeaders(new Headers({ authorization: 'Basic abc' }))).toBeNull();
-    expect(deleteTokenFromHeaders(new Headers({ 'x-delete-token': 'x'.repeat(300) }))).toBeNull();
-    expect(deleteTokenFromHeaders(new Headers())).toBeNull();
-  });
-
+describe('delete tokens in the store', () => {
   it('the store keeps the hash and removes on request', async () => {
     const store = createSqliteStore(dataDir);
     const { hash } = newDeleteToken();

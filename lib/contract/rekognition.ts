@@ -83,3 +83,6 @@ export type KnownGender = z.infer<typeof knownGenderSchema>;
 export type Celebrity = z.infer<typeof celebritySchema>;
 export type RecognizeCelebritiesResult = z.infer<typeof recognizeCelebritiesResultSchema>;
 export type CelebrityInfo = z.infer<typeof celebrityInfoSchema>;
+
+/** Which back end made a result: our offline engine or AWS Rekognition. */
+export type RecognizerKind = 'local' | 'rekognition';
