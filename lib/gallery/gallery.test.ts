@@ -6,7 +6,7 @@ import { addEmbedding, createGallery, ensurePerson, flattenGallery, removePerson
 import { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
 import { parseImdbCsv } from './imdb';
 import { applyPhotoResult, folderToName, pickFaceByReference, pickSubjectFace, planImport } from './import-plan';
-import { loadGallery, saveGallery } from './store';
+import { loadGallery, saveGallery } from './gallery-files';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {

@@ -16,7 +16,7 @@ export {
   rankPeople, searchPeople, similarityToConfidence,
   type MatchDecision, type MatchableFace, type PersonScore,
 } from './match';
-export { GALLERY_FILE, galleryVersion, loadGallery, saveGallery } from './store';
+export { GALLERY_FILE, galleryVersion, loadGallery, saveGallery } from './gallery-files';
 export { mergeKnownPeople, type KnownPerson, type MergedPeople } from './merge';
 export { EMPTY_OPT_OUT, isOptedOut, loadOptOut, optOutVersion, parseOptOut, type OptOutList } from './opt-out';
 export {
