@@ -12,15 +12,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage } from '../lib/engine/decode';
-import { DETECTION_THRESHOLD, detectFaces } from '../lib/engine/detect';
-import { alignFace, embedFace, predictLandmarks } from '../lib/engine/face';
-import { faceSpaceScore, type FaceProbe } from '../lib/engine/faceness';
-import { loadDetector } from '../lib/engine/nets/detector';
-import { EMBEDDING_SIZE, loadEmbedder } from '../lib/engine/nets/embedder';
-import { loadLandmarker } from '../lib/engine/nets/landmarks';
-import type { Detection } from '../lib/engine/postprocess';
-import { createWorkerHost } from '../lib/engine/worker-host';
+import { createFaceChain, decodeImage, DETECTION_THRESHOLD, EMBEDDING_SIZE, faceSpaceScore, type Detection, type FaceProbe } from '../lib/engine';
 import { createPhaseProgress } from '../bench/support/progress';
 
 /** Which detector boxes become samples. */
@@ -102,12 +94,7 @@ async function main(): Promise<void> {
   const photos = [...lfwPhotos, ...rawPhotos];
 
   const modelDir = resolve(import.meta.dirname, '..', 'models');
-  const host = await createWorkerHost({ workers: 2 });
-  const [detector, landmarker, embedder] = await Promise.all([
-    loadDetector(join(modelDir, 'fr_detect.onnx'), host),
-    loadLandmarker(join(modelDir, 'fr_landmark.onnx'), host),
-    loadEmbedder(join(modelDir, 'fr_feature.onnx'), host),
-  ]);
+  const chain = await createFaceChain({ modelDir, netWorkers: 2 });
   const samples: Sample[] = [];
   const progress = createPhaseProgress();
   let done = 0;
@@ -116,7 +103,7 @@ async function main(): Promise<void> {
     const file = relative(root, path);
     const img = await decodeImage(new Uint8Array(await readFile(path))).catch(() => null);
     if (!img) continue;
-    const found = await detectFaces(detector, img, 64, { threshold: MINING.threshold });
+    const found = await chain.detect(img, 64, { threshold: MINING.threshold });
     const likely = found.faces.filter((d) => d.score >= MINING.negativeBelow);
     const isLfw = path.startsWith(lfwDir);
     const picked = found.faces.flatMap((det, rank): Array<{ det: Detection; label: Label }> => {
@@ -130,8 +117,7 @@ async function main(): Promise<void> {
     // The engine's own flip-averaged embedding, so the probe sees exactly what faceness.ts will score.
     const embedded = await Promise.all(
       chosen.map(async ({ det, label }): Promise<Sample> => {
-        const landmarks = await predictLandmarks(landmarker, img, det, found.levels);
-        const { embedding } = await embedFace(embedder, alignFace(img, landmarks.five, found.levels));
+        const { embedding } = await chain.embed(img, det, found.levels);
         return { file, label, detectorScore: det.score, embedding };
       }),
     );
@@ -139,7 +125,7 @@ async function main(): Promise<void> {
   }
   progress.update('mining', photos.length, photos.length, 'done');
   progress.stop();
-  await host.close();
+  await chain.close();
 
   const trainSet = samples.filter((s) => s.label !== 'dog' && !heldOut(s.file));
   const probe = train(trainSet);

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { AppError } from '../errors';
 import { limits } from '../limits';
 import type { RgbImage } from './image';
-import { nativeJpeg, pixelKernels } from './native';
+import { nativeJpeg } from './native';
 
 /** Which decoder JPEGs go through (benchmarks print it). */
 export const jpegDecoder: 'libjpeg' | 'sharp' = nativeJpeg ? 'libjpeg' : 'sharp';
@@ -52,21 +52,4 @@ export async function decodeWithSharp(bytes: Uint8Array): Promise<RgbImage> {
     }
     throw new AppError('invalid_input', 'The image could not be decoded.', { cause: error });
   }
-}
-
-/**
- * Resizes an RGB image for the detector's pyramid levels. Shrinking is an area average (pixelKernels
- * resizeArea: no aliasing however strong the shrink, and in C about half of sharp's time, most of which was
- * its fixed ~0.7 ms a call); enlarging, for photos under 320 × 240, is sharp's linear interpolation.
- * @returns uint8 HWC [height, width, 3], RGB, 0..255.
- */
-export async function resizeImage(image: RgbImage, width: number, height: number): Promise<RgbImage> {
-  if (width <= image.width && height <= image.height) {
-    return { data: await pixelKernels.resizeArea(image.data, image.width, image.height, width, height), width, height };
-  }
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(width, height, { fit: 'fill', kernel: 'linear' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }

@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from './decode';
-import { detectFaces } from './detect';
 import type { ScaledImage } from './image';
 import { loadDetector, type DetectorModel } from './nets/detector';
 import { planPyramid } from './pyramid';
+import { detectFaces } from './stages/detect';
 import { inProcessHost, type ModelHost } from './runtime';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -18,7 +18,7 @@ let host: ModelHost;
 let detector: DetectorModel;
 beforeAll(async () => {
   host = inProcessHost({ intraOpThreads: 1 });
-  detector = await loadDetector(resolve(repoRoot, 'models/fr_detect.onnx'), host);
+  detector = await loadDetector(resolve(repoRoot, 'models'), host);
 }, 60_000);
 afterAll(async () => host?.close());
 

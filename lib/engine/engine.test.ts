@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparedFaceSchema } from '../recognizer/schema';
+import { comparedFaceSchema } from '../contract/rekognition';
 import { createEngine, type FaceEngine, type ImageAnalysis } from '.';
 
 const repoRoot = resolve(import.meta.dirname, '../..');

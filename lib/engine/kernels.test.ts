@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import type { RgbImage } from './image';
 import { hasPixelKernels, loadNativeAddon, pixelKernelsIn, type NativeAddon } from './native';
 import { jsKernels } from './pixel-kernels';
-import { detectorTensor, warpAffine, type Affine } from './preprocess';
+import { detectorTensor } from './nets/detector';
+import { warpAffine, type Affine } from './resample';
 
 const datasets = process.env.DATASETS_DIR ?? resolve(import.meta.dirname, '../../../shared/datasets');
 

@@ -3,9 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from './decode';
-import { anchorCount, decodeAnchorBox, detectorAnchors } from './detector-anchors';
 import { freeDetectorInputSize, opTypeCounts, rewritePrelu } from './onnx-rewrite';
-import { detectorTensor } from './preprocess';
+import { anchorCount, decodeAnchorBox, detectorAnchors, detectorTensor } from './nets/detector';
 import { inProcessHost } from './runtime';
 
 const FEATURE = resolve(import.meta.dirname, '../../models/fr_feature.onnx');

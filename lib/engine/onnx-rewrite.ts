@@ -213,8 +213,8 @@ function floatValueInfo(id: number, name: string, dims: ReadonlyArray<number | s
  * reshapes work at any size, but the graph ends by decoding boxes against anchor constants made for
  * 320×240. The rewrite cuts that decoding off: the graph outputs the softmaxed `scores` [1, N, 2] and the
  * raw `locations` [1, N, 4] (centre offsets and log sizes), decoded in JavaScript with anchors made for the
- * size fed (detector-anchors.ts). A level of the pyramid then runs at its own size instead of being padded
- * or tiled into 320×240 windows: half the pixels for a portrait, a third fewer for 1920×1080.
+ * size fed (nets/detector.ts detectorAnchors). A level of the pyramid then runs at its own size instead of
+ * being padded or tiled into 320×240 windows: half the pixels for a portrait, a third fewer for 1920×1080.
  * @returns the rewritten model bytes, and the name the raw locations had.
  */
 export function freeDetectorInputSize(modelBytes: Uint8Array): { bytes: Uint8Array; locationsFrom: string } {

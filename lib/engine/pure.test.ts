@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ARCFACE_TEMPLATE, applySimilarity, averageMirrored, estimateSimilarity, fivePointsFrom68, inverseMap } from './align';
-import { binsToDegrees, imageQuality, mergeSsr, softmax, toEmotions } from './attributes';
-import { mirrorDisagreement, samplingSource } from './face';
 import { FACE_SPACE_BAND, FACE_SPACE_SURE, faceSpaceScore, looksLikeFace, needsAveragedFaceSpace, notFaceSigns, surelyOutsideFaceSpace } from './faceness';
-import { decodeDetections, iou, mergeTileDetections, nms, type Detection } from './postprocess';
+import type { Detection } from './image';
+import { anchorCount, decodeAnchorBox, decodeDetections, detectorAnchors, detectorTensor } from './nets/detector';
+import { ARCFACE_TEMPLATE } from './nets/embedder';
+import { toEmotions } from './nets/expression';
+import { averageMirrored, fivePointsFrom68, mirrorDisagreement } from './nets/landmarks';
+import { binsToDegrees } from './nets/pose';
+import { mergeSsr } from './nets/ssrnet';
 import { jsKernels } from './pixel-kernels';
-import { detectorTensor, rectMap, toPlanar, warpAffine } from './preprocess';
-import { anchorCount, decodeAnchorBox, detectorAnchors } from './detector-anchors';
 import { planPyramid } from './pyramid';
+import { imageQuality } from './quality';
+import { rectMap, samplingSource, warpAffine } from './resample';
+import { applySimilarity, estimateSimilarity, inverseMap } from './similarity';
+import { iou, mergeTileDetections, nms } from './stages/detect';
+import { softmax, toPlanar } from './tensor';
 
 const det = (x1: number, y1: number, x2: number, y2: number, score = 0.9, cut = false, scale = 1): Detection => ({ x1, y1, x2, y2, score, cut, scale });
 

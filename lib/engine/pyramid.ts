@@ -4,9 +4,11 @@
  * whole image into 320×240 (big faces, up to the whole frame) and runs as it is; finer levels run whole when
  * small, else as overlapping windows, until a face of MIN_FACE_PX image pixels is MIN_DETECTABLE_PX tall.
  */
+import { DETECTOR_TRAINED_SIZE } from './nets/detector';
+
 /** Level 0's bounds: the largest anchors are 256 px, so a face filling the frame must fit in 320×240. */
-export const COARSE_WIDTH = 320;
-export const COARSE_HEIGHT = 240;
+export const COARSE_WIDTH = DETECTOR_TRAINED_SIZE.width;
+export const COARSE_HEIGHT = DETECTOR_TRAINED_SIZE.height;
 
 /** Smallest face (image pixels) the engine promises to find in a large photo. */
 export const MIN_FACE_PX = 36;

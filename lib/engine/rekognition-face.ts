@@ -2,9 +2,8 @@
  * Postprocess: engine results → Rekognition's ComparedFace (ratios of the image size, 0..100 confidences).
  */
 import type { ComparedFace, Landmark, LandmarkType } from '../contract/rekognition';
-import { fivePointsFrom68 } from './align';
-import type { Point, RgbImage } from './image';
-import type { Detection } from './postprocess';
+import type { Detection, Point, RgbImage } from './image';
+import { fivePointsFrom68 } from './nets/landmarks';
 
 /** Rekognition landmark types read straight off single 68-point indices. */
 const SINGLE_POINTS: readonly [LandmarkType, number][] = [

@@ -1,21 +1,9 @@
 /**
- * Postprocess: landmark geometry and the 5-point similarity alignment to the ArcFace 112×112 template.
- * Pure functions on plain numbers.
+ * Similarity transforms (rotation, uniform scale, translation) between point sets: the embedder aligns a
+ * face's 5 landmarks to its template with these. Pure functions on plain numbers.
  */
 import type { Point } from './image';
-import type { Affine } from './preprocess';
-
-/**
- * The standard ArcFace (insightface) 112×112 template: left eye, right eye, nose tip, left and right mouth
- * corner, as seen in the image (the subject's right eye is the image-left one).
- */
-export const ARCFACE_TEMPLATE: readonly Point[] = [
-  { x: 38.2946, y: 51.6963 },
-  { x: 73.5318, y: 51.5014 },
-  { x: 56.0252, y: 71.7366 },
-  { x: 41.5493, y: 92.3655 },
-  { x: 70.7299, y: 92.2041 },
-];
+import type { Affine } from './resample';
 
 /** Similarity transform dst = s·R·src + t written as x' = a·x − b·y + tx, y' = b·x + a·y + ty. */
 export interface Similarity {
@@ -64,37 +52,4 @@ export function inverseMap(t: Similarity): Affine {
   const ib = -t.b / d;
   // inverse: p = (q − t) / c
   return [ia, -ib, -(ia * t.tx - ib * t.ty), ib, ia, -(ib * t.tx + ia * t.ty)];
-}
-
-function mean(points: readonly Point[], idx: readonly number[]): Point {
-  let x = 0, y = 0;
-  for (const i of idx) {
-    x += points[i]!.x;
-    y += points[i]!.y;
-  }
-  return { x: x / idx.length, y: y / idx.length };
-}
-
-/**
- * The 5 alignment points from the 68-point (iBUG/dlib) layout: eye centres (the 4 lid points, as the vendor
- * does), nose tip (30), mouth corners (outer 48/54 averaged with inner 60/64).
- */
-export function fivePointsFrom68(points: readonly Point[]): Point[] {
-  if (points.length !== 68) throw new Error(`expected 68 landmarks, got ${points.length}`);
-  return [
-    mean(points, [37, 38, 40, 41]),
-    mean(points, [43, 44, 46, 47]),
-    points[30]!,
-    mean(points, [48, 60]),
-    mean(points, [54, 64]),
-  ];
-}
-
-/**
- * Averages 5 alignment points with those found on the mirror image (already mapped back to image
- * coordinates, so its "left eye" is the image-right eye): swaps the eye and mouth pairs, then averages.
- */
-export function averageMirrored(five: readonly Point[], mirroredFive: readonly Point[]): Point[] {
-  const m = [mirroredFive[1]!, mirroredFive[0]!, mirroredFive[2]!, mirroredFive[4]!, mirroredFive[3]!];
-  return five.map((p, i) => ({ x: (p.x + m[i]!.x) / 2, y: (p.y + m[i]!.y) / 2 }));
 }

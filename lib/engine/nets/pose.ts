@@ -4,10 +4,20 @@
  * Input  `input`:  float32 NCHW [1, 3, 224, 224], RGB, ImageNet normalisation ((v/255 − mean) / std),
  *                  the face box enlarged by a quarter on each side.
  * Outputs `output` (yaw), `617` (pitch), `618` (roll): float32 [1, 66] logits over −99..+99 degrees.
+ * This file: the crop, the run, and the decoding into Rekognition's Pose.
  */
+import path from 'node:path';
+import type { Pose } from '../../contract/rekognition';
+import type { Detection, RgbImage } from '../image';
+import { boxCrop } from '../resample';
 import { assertModelIO, loadModel, runModel, type LoadedModel, type ModelHost } from '../runtime';
+import { IMAGENET_MEAN, IMAGENET_STD, softmax, toPlanar } from '../tensor';
 
+export const POSE_FILE = 'fr_pose.onnx';
 export const POSE_INPUT = 224;
+/** A quarter of the box added on each side. */
+const CROP_FACTOR = 1.5;
+const IMAGENET = { order: 'rgb', mean: IMAGENET_MEAN, std: IMAGENET_STD } as const;
 const OUTPUTS = ['output', '617', '618'] as const;
 
 export interface PoseLogits {
@@ -21,9 +31,9 @@ export interface PoseModel {
   predict(input: Float32Array): Promise<PoseLogits>;
 }
 
-/** Loads fr_pose.onnx from `path`. */
-export async function loadPose(path: string, host: ModelHost): Promise<PoseModel> {
-  const model = await loadModel(path, host, { pin: 1 }); // one copy, beside the expression net's worker
+/** Loads fr_pose.onnx from the model folder. */
+export async function loadPose(modelDir: string, host: ModelHost): Promise<PoseModel> {
+  const model = await loadModel(path.join(modelDir, POSE_FILE), host, { pin: 1 }); // one copy, beside the expression net's worker
   assertModelIO(model, ['input'], OUTPUTS);
   return {
     model,
@@ -32,4 +42,23 @@ export async function loadPose(path: string, host: ModelHost): Promise<PoseModel
       return { yaw: out.output, pitch: out['617'], roll: out['618'] };
     },
   };
+}
+
+/** Hopenet: expectation over 66 bins of 3°, centred so bin 33 is 0°. */
+export function binsToDegrees(logits: ArrayLike<number>): number {
+  const p = softmax(logits);
+  let e = 0;
+  for (let i = 0; i < p.length; i++) e += p[i]! * i;
+  return e * 3 - 99;
+}
+
+/** Rekognition Pose from the pose net's three heads. */
+export function toPose(yaw: ArrayLike<number>, pitch: ArrayLike<number>, roll: ArrayLike<number>): Pose {
+  return { Yaw: binsToDegrees(yaw), Pitch: binsToDegrees(pitch), Roll: binsToDegrees(roll) };
+}
+
+/** The head pose of the face in box `det`. */
+export async function predictPose(model: PoseModel, img: RgbImage, det: Detection): Promise<Pose> {
+  const logits = await model.predict(toPlanar(boxCrop(img, det, CROP_FACTOR, POSE_INPUT), POSE_INPUT, POSE_INPUT, IMAGENET));
+  return toPose(logits.yaw, logits.pitch, logits.roll);
 }
