@@ -85,9 +85,16 @@ async function checkReload(base: string, pm2: Pm2, logDir: string, resultId: str
   const drained = before.filter((w) => new RegExp(`shutdown: pid ${w.pid} exit`).test(readFileSync(join(logDir, 'app-out.log'), 'utf8')));
   expect(drained.length === before.length, `old workers drained and exited cleanly (${drained.length}/${before.length} logged the shutdown hooks)`, findings);
   // The JPEG addon is copied into each release by hand (build-standalone.mjs): a release without it would
-  // still work, only slower, so only the warm-up line tells.
-  const log = readFileSync(join(logDir, 'app-out.log'), 'utf8');
-  const viaLibjpeg = after.filter((w) => new RegExp(`warm-up: pid ${w.pid} recognizer ready in \\d+ ms, JPEG decoding through libjpeg`).test(log));
+  // still work, only slower, so only the warm-up log entry tells (pino JSON after pm2's timestamp).
+  const warmUps = readFileSync(join(logDir, 'app-out.log'), 'utf8').split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line.slice(line.indexOf('{'))) as { msg?: string; pid?: number; jpegDecoding?: string };
+      return entry.msg === 'warm-up: recognizer ready' ? [entry] : [];
+    } catch {
+      return [];
+    }
+  });
+  const viaLibjpeg = after.filter((w) => warmUps.some((entry) => entry.pid === w.pid && entry.jpegDecoding === 'libjpeg'));
   expect(viaLibjpeg.length === after.length, `the release decodes JPEGs through the libjpeg addon (${viaLibjpeg.length}/${after.length} workers said so at warm-up)`, findings);
 }
 

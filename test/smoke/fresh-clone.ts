@@ -48,6 +48,15 @@ async function copyCheckout(target: string): Promise<void> {
   if (existsSync(join(repoRoot, 'native/jpeg-decode/build'))) linkOrCopy(join(repoRoot, 'native/jpeg-decode/build'), join(target, 'native/jpeg-decode/build'));
 }
 
+/** A log line's message: the `msg` of the server's pino JSON lines, other lines as printed. */
+function logMessage(line: string): string {
+  try {
+    return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+  } catch {
+    return line;
+  }
+}
+
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'cf-fresh-clone-'));
   const app = join(root, 'app');
@@ -66,7 +75,7 @@ async function main(): Promise<void> {
     const onOutput = (chunk: Buffer) => {
       const text = chunk.toString();
       log += text;
-      for (const line of text.split('\n')) {
+      for (const line of text.split('\n').map(logMessage)) {
         if (/^(models:|addon:|build-standalone: release|warm-up:|start-standalone:.*ready)/.test(line.trim())) milestones.push(`${((Date.now() - started) / 1000).toFixed(1)} s  ${line.trim()}`);
       }
     };
