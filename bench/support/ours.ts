@@ -5,10 +5,7 @@
  * bytes → embeddings mode used for the peer ratios, and throughput with 1 and 2 concurrent callers.
  */
 import path from 'node:path';
-import { createEngine } from '../../lib/engine/index';
-import { jpegDecoder } from '../../lib/engine/decode';
-import { pixelKernelsIn } from '../../lib/engine/native';
-import type { AnalyzeOptions, FaceEngine } from '../../lib/engine/types';
+import { createEngine, jpegDecoder, pixelKernelsIn, type AnalyzeOptions, type FaceEngine } from '../../lib/engine';
 import { peakRssMb } from './child';
 import { buildGalleryMatcher, type GalleryMatcher } from './gallery-index';
 import { repoRoot, type BenchPhoto, type PhotoKind } from './photos';

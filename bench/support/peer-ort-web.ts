@@ -14,7 +14,7 @@ register('./ort-web-hooks.mjs', import.meta.url);
 
 async function run(iterations: number): Promise<PeerResult> {
   // Imported only after the hook is registered, so the engine's runtime module binds to onnxruntime-web.
-  const { createEngine } = await import('../../lib/engine/index');
+  const { createEngine } = await import('../../lib/engine');
   const ortWeb = await import('onnxruntime-web');
   const redirected = (await import('onnxruntime-node')) as unknown as { env: typeof ortWeb.env };
   if (redirected.env.versions.web === undefined) throw new Error('onnxruntime-node was not redirected to onnxruntime-web');
