@@ -72,4 +72,5 @@ export const apps = [
   },
 ];
 
-export default { apps };
+const config = { apps };
+export default config;

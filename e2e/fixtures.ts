@@ -13,14 +13,14 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
-  homePage: async ({ page }, use) => {
-    await use(new HomePage(page));
+  homePage: async ({ page }, provide) => {
+    await provide(new HomePage(page));
   },
-  resultPage: async ({ page }, use) => {
-    await use(new ResultPage(page));
+  resultPage: async ({ page }, provide) => {
+    await provide(new ResultPage(page));
   },
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a pattern
-  payload: async ({}, use) => {
-    await use((photo) => ({ name: photo.name, mimeType: photo.mimeType, buffer: photoBytes(photo) }));
+  // Playwright fixtures take their dependencies as an object pattern, here none.
+  payload: async ({}, provide) => {
+    await provide((photo) => ({ name: photo.name, mimeType: photo.mimeType, buffer: photoBytes(photo) }));
   },
 });

@@ -70,8 +70,10 @@ async function main(): Promise<void> {
       if (!face) missing++;
       else {
         const averaged = face.flipAveraged ? await face.flipAveraged() : face.embedding;
-        if (job.enroll) (rows.push(averaged), owners.push(job.person));
-        else probes.push({ person: job.person, own: face.embedding, averaged, ...(face.flipAveraged ? { flipAveraged: face.flipAveraged } : {}) });
+        if (job.enroll) {
+          rows.push(averaged);
+          owners.push(job.person);
+        } else probes.push({ person: job.person, own: face.embedding, averaged, ...(face.flipAveraged ? { flipAveraged: face.flipAveraged } : {}) });
       }
       bar.increment();
     }

@@ -71,7 +71,9 @@ async function seedFromGallery(cache: Embeddings, galleryPath: string): Promise<
   let seeded = 0;
   for (const person of gallery.people) {
     person.sources.forEach((path, row) => {
-      if (!cache.has(path)) (cache.set(path, person.embeddings.slice(row * DIMS, (row + 1) * DIMS)), seeded++);
+      if (cache.has(path)) return;
+      cache.set(path, person.embeddings.slice(row * DIMS, (row + 1) * DIMS));
+      seeded++;
     });
   }
   for (const [path, record] of Object.entries(gallery.photos)) if (record.outcome === 'no_face' && !cache.has(path)) cache.set(path, null);

@@ -116,7 +116,10 @@ async function backfillGender(pool: EmbeddingPool, gallery: Gallery, workers: nu
       const person = todo[next++]!;
       const result = await pool.analyze(person.sources[0]!, true);
       const face = 'faces' in result ? pickFaceByReference(result.faces, person.embeddings.subarray(0, gallery.dims), gallery.dims) : undefined;
-      if (face?.gender) (addGenderVote(person, face.gender), voted++);
+      if (face?.gender) {
+        addGenderVote(person, face.gender);
+        voted++;
+      }
       bar.increment();
     }
   };

@@ -12,7 +12,7 @@ fi
 bash server/rebuild-addon-if-stale.sh
 npm run --silent setup:models
 
-suites=(typecheck test:unit test:contract test:e2e test:e2e:rekognition test:hardening smoke:deploy smoke:fresh-clone)
+suites=(typecheck lint test:unit test:contract test:e2e test:e2e:rekognition test:hardening smoke:deploy smoke:fresh-clone)
 passed=0
 for suite in "${suites[@]}"; do
   started=$SECONDS
