@@ -56,10 +56,10 @@ function copyNativePackages(target) {
     rmSync(to, { recursive: true, force: true });
     cpSync(from, to, { recursive: true, filter: isThisPlatform });
   }
-  // The JPEG addon is a link into native/ (a file: dependency): copied as files, build output included.
-  const jpegAddon = join(modules, 'cf-jpeg-decode');
-  if (existsSync(join(jpegAddon, 'build', 'Release', 'jpeg_decode.node'))) {
-    cpSync(jpegAddon, join(target, 'node_modules', 'cf-jpeg-decode'), { recursive: true, dereference: true, filter: (source) => !source.includes('obj.target') });
+  // The engine's C addon is a link into native/ (a file: dependency): copied as files, build output included.
+  const addon = join(modules, 'cf-image-kernels');
+  if (existsSync(join(addon, 'build', 'Release', 'image_kernels.node'))) {
+    cpSync(addon, join(target, 'node_modules', 'cf-image-kernels'), { recursive: true, dereference: true, filter: (source) => !source.includes('obj.target') });
   }
   const binding = join(target, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch);
   if (!existsSync(binding)) fail(`onnxruntime-node has no binary for ${process.platform}/${process.arch}`);

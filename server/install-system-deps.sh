@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (Chromium for Playwright, nginx for the deploy smoke test) and
-# libjpeg's headers, which npm ci needs to build the JPEG addon (native/jpeg-decode).
+# libjpeg's headers, which npm ci needs to build the engine's C addon (native/image-kernels).
 # Idempotent: does nothing when all are present. Needs root (or sudo) the first time.
 set -euo pipefail
 missing=()

@@ -1,4 +1,4 @@
-/** The addon's pixel loops (native/jpeg-decode/warp.c) give the JavaScript loops' results bit for bit. */
+/** The addon's pixel loops (native/image-kernels/warp.c) give the JavaScript loops' results bit for bit. */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeWithSharp } from './decode';

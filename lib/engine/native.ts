@@ -1,15 +1,27 @@
 /**
- * The engine's C addon (native/jpeg-decode, built by node-gyp at npm install): JPEG decoding (decode.ts)
- * and the pixel loops (pixel-kernels.ts PixelKernels). Optional: without it sharp decodes every photo and
- * the JavaScript loops run, with the same results.
+ * The engine's C addon (native/image-kernels, package cf-image-kernels, built by node-gyp at npm install):
+ * JPEG decoding (decode.ts) and the pixel loops (pixel-kernels.ts PixelKernels). Optional: without it sharp
+ * decodes every photo and the JavaScript loops run, with the same results. NativeAddon below is the one
+ * declaration of its API.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { jsKernels, type PixelKernels } from './pixel-kernels';
 
-/** native/jpeg-decode's API (its index.d.ts). */
+/** What `decode` gives: RGB pixels, or why the caller should decode another way. */
+export type NativeDecodeResult =
+  | { width: number; height: number; data: Buffer }
+  | { fallback: 'not_jpeg' | 'oriented' | 'colour_space' | 'too_large' | 'warning' | 'error'; message?: string };
+
+/** The addon's exports: jpeg_decode.c's decode, and warp.c's and resize.c's loops (each as its PixelKernels twin). */
 export interface NativeAddon extends PixelKernels {
-  decode(bytes: Uint8Array, maxPixels: number): Promise<{ width: number; height: number; data: Buffer } | { fallback: string; message?: string }>;
+  /**
+   * Decodes a JPEG to upright 8-bit RGB (HWC, no padding) on a libuv thread with the system's libjpeg:
+   * accurate integer IDCT and fancy upsampling as libvips does, EXIF orientation applied as sharp's rotate()
+   * does. Anything it would not decode exactly as sharp does (an odd orientation tag, CMYK, a libjpeg
+   * warning such as truncated data) comes back as a fallback, so the caller decodes with sharp instead.
+   */
+  decode(bytes: Uint8Array, maxPixels: number): Promise<NativeDecodeResult>;
 }
 
 /**
@@ -18,7 +30,7 @@ export interface NativeAddon extends PixelKernels {
  */
 export function loadNativeAddon(): NativeAddon | null {
   try {
-    return createRequire(path.join(process.cwd(), 'index.js'))('cf-jpeg-decode') as NativeAddon;
+    return createRequire(path.join(process.cwd(), 'index.js'))('cf-image-kernels') as NativeAddon;
   } catch {
     return null;
   }
@@ -32,7 +44,7 @@ export const nativeJpeg: Pick<NativeAddon, 'decode'> | null = process.env.JPEG_D
 /** The loops the engine takes from the addon: all of them or none (one set of arithmetic per process). */
 const KERNEL_NAMES = ['warpSampled', 'boxReduce', 'detectorTensor', 'resizeArea'] as const;
 
-/** False for an addon built from older sources (a checkout pulled without `npm rebuild cf-jpeg-decode`). */
+/** False for an addon built from older sources (a checkout pulled without `npm rebuild cf-image-kernels`). */
 export function hasPixelKernels(candidate: Partial<NativeAddon> | null): candidate is NativeAddon {
   return candidate !== null && KERNEL_NAMES.every((name) => typeof candidate[name] === 'function');
 }

@@ -1,12 +1,12 @@
 /**
- * The engine's pixel loops, in JavaScript: the reference that native/jpeg-decode's C loops match bit for bit
- * (kernels.test.ts), and what runs when the addon is not built. native.ts picks one set.
+ * The engine's pixel loops, in JavaScript: the reference that the C loops of native/image-kernels match bit
+ * for bit (kernels.test.ts), and what runs when the addon is not built. native.ts picks one set.
  */
 import type { RgbImage } from './image';
 
 /**
  * The pixel loops behind warpAffine, detectorTensor and the pyramid's levels. The engine runs them in C
- * (native/jpeg-decode's warp.c and resize.c: the same arithmetic, bit-identical results, 2-6× faster) when
+ * (native/image-kernels/warp.c and resize.c: the same arithmetic, bit-identical results, 2-6× faster) when
  * the addon is built, else these JavaScript ones.
  */
 export interface PixelKernels {

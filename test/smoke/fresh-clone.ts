@@ -45,7 +45,7 @@ async function copyCheckout(target: string): Promise<void> {
     }
   };
   linkOrCopy(join(repoRoot, 'node_modules'), join(target, 'node_modules'));
-  if (existsSync(join(repoRoot, 'native/jpeg-decode/build'))) linkOrCopy(join(repoRoot, 'native/jpeg-decode/build'), join(target, 'native/jpeg-decode/build'));
+  if (existsSync(join(repoRoot, 'native/image-kernels/build'))) linkOrCopy(join(repoRoot, 'native/image-kernels/build'), join(target, 'native/image-kernels/build'));
 }
 
 /** A log line's message: the `msg` of the server's pino JSON lines, other lines as printed. */

@@ -1,5 +1,5 @@
-// The engine's per-face pixel loops (lib/engine/preprocess.ts) in C: the same arithmetic in the same
-// order on doubles, so the outputs are bit-identical to the JavaScript (preprocess.test.ts checks), at a
+// The engine's per-face pixel loops (lib/engine/pixel-kernels.ts) in C: the same arithmetic in the same
+// order on doubles, so the outputs are bit-identical to the JavaScript (kernels.test.ts checks), at a
 // fraction of the time and without V8's bounds checks. Synchronous: each call is well under a millisecond.
 #include <math.h>
 #include <node_api.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "warp.h"
+#include "addon.h"
 
 typedef struct {
   const uint8_t *data;
@@ -42,7 +42,7 @@ static napi_value new_typed_array(napi_env env, napi_typedarray_type type, size_
   return array;
 }
 
-// preprocess.ts sampleEdgeInto: a bilinear sample whose 2×2 neighbourhood leaves the image (outside is black).
+// pixel-kernels.ts sampleEdgeInto: a bilinear sample whose 2×2 neighbourhood leaves the image (outside is black).
 static void sample_edge_into(const Image *img, double x, double y, double weight, double *acc) {
   const double x0 = floor(x), y0 = floor(y);
   const double fx = x - x0, fy = y - y0;
@@ -121,7 +121,7 @@ static napi_value warp_sampled(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// boxReduce(data, width, height, x0, y0, x1, y1, factor) → Uint8Array: preprocess.ts boxReduceRegion's loop
+// boxReduce(data, width, height, x0, y0, x1, y1, factor) → Uint8Array: resample.ts boxReduceRegion's loop
 // over the region [x0, x1) × [y0, y1) (clipped to the image by the caller; empty reads as black, as there).
 static napi_value box_reduce(napi_env env, napi_callback_info info) {
   size_t argc = 8;
@@ -183,7 +183,7 @@ static napi_value box_reduce(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// detectorTensor(data, width, height, x0, y0, outW, outH) → Float32Array NCHW: preprocess.ts detectorTensor.
+// detectorTensor(data, width, height, x0, y0, outW, outH) → Float32Array NCHW: nets/detector.ts detectorTensor.
 static napi_value detector_tensor(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];

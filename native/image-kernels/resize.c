@@ -1,6 +1,6 @@
-// Area-average downscaling for the detector's pyramid levels (lib/engine/detect.ts). sharp's resize costs
-// ~0.7 ms a call before any pixel is touched (a libuv hop and a libvips pipeline), and a portrait's two
-// levels took 2.6 ms on the critical path; this does the same job in about half the time, off the event loop.
+// Area-average downscaling for the detector's pyramid levels (lib/engine/resample.ts resizeImage). sharp's
+// resize costs ~0.7 ms a call before any pixel is touched (a libuv hop and a libvips pipeline), and a portrait's
+// two levels took 2.6 ms on the critical path; this does the same job in about half the time, off the event loop.
 // Each output pixel is the mean of the source rectangle it covers, fractional edge pixels weighted by their
 // coverage: output pixel o spans source [o·s, (o+1)·s), its centre at (o + 0.5)·s − 0.5 as libvips has it.
 #include <math.h>
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 
 #include "addon.h"
-#include "resize.h"
 
 // One axis's taps: output o reads source pixels start[o] .. start[o] + count[o] − 1 with weights[offset[o] + k].
 typedef struct {

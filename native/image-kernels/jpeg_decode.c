@@ -12,8 +12,6 @@
 #include <jpeglib.h>
 
 #include "addon.h"
-#include "resize.h"
-#include "warp.h"
 
 typedef struct {
   struct jpeg_error_mgr pub;
@@ -293,13 +291,8 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   return promise;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
+void register_jpeg_decode(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
   napi_set_named_property(env, exports, "decode", fn);
-  register_warp(env, exports);
-  register_resize(env, exports);
-  return exports;
 }
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,8 +1,8 @@
 {
   "targets": [
     {
-      "target_name": "jpeg_decode",
-      "sources": ["jpeg_decode.c", "warp.c", "resize.c"],
+      "target_name": "image_kernels",
+      "sources": ["addon.c", "jpeg_decode.c", "warp.c", "resize.c"],
       "cflags": ["-O3", "-Wall", "-Wextra", "-ffp-contract=off"],
       "libraries": ["-ljpeg"]
     }
