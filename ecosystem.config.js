@@ -63,7 +63,7 @@ export const apps = [
     // finish (RECOGNITION_TIMEOUT_MS, 30 s) plus the upload still arriving through nginx.
     kill_signal: 'SIGINT',
     kill_timeout: 40_000,
-    // instrumentation.ts sends 'ready' after models and gallery are loaded; reload waits for it.
+    // server/start-standalone.mjs sends 'ready' after the warm-up has loaded models and gallery; reload waits for it.
     wait_ready: true,
     listen_timeout: 120_000,
     min_uptime: '20s',

@@ -73,7 +73,7 @@ function rekognitionCases(photo: Uint8Array): CorpusCase[] {
 
 /**
  * The bad-input corpus, generated now from a real photo (../shared/datasets) and sharp: every case has
- * the status and error code DESIGN.md / docs/hardening.md document for it.
+ * the status and error code docs/webapp.md "Errors" and docs/hardening.md document for it.
  */
 export async function buildCorpus(): Promise<CorpusCase[]> {
   const photo = await readPhoto();
