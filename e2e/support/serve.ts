@@ -56,6 +56,8 @@ const server = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/b
     ...process.env,
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
+    // A JSON line per request would bury the test report; warnings and errors still show.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     DATA_DIR: e2eDataDir,
     GALLERY_PATH: e2eGalleryPath,
     // The web flow is checked against the 46 people it imported, so every name and stranger is known here;

@@ -56,5 +56,6 @@ export function metrics(): Metrics {
 /** Adds engine stage timings (milliseconds, as the engine reports them) to the stage histogram. */
 export function observeStages(timingsMs: Readonly<Record<string, number>>): void {
   const { stageDuration } = metrics();
-  for (const [stage, ms] of Object.entries(timingsMs)) stageDuration.observe({ stage }, ms / 1000);
+  // A stage that did not run (attributes on the web path) reports 0 ms: left out, not counted as instant.
+  for (const [stage, ms] of Object.entries(timingsMs)) if (ms > 0) stageDuration.observe({ stage }, ms / 1000);
 }
