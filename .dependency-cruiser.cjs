@@ -8,7 +8,7 @@
  *   lib/rekognition-endpoint    AWS JSON 1.1 protocol (takes a Recognizer from its caller)
  *   lib/recognizer              the one Recognizer interface: local engine + gallery, or AWS Rekognition
  *   lib/store  lib/security     persistence; delete tokens
- *   lib/engine  lib/images  lib/gallery   face nets; photo handling; the people we know and matching
+ *   lib/engine  lib/images  lib/gallery  lib/video   face nets; photo handling; the people we know and matching; ffmpeg and face tracking
  *   lib/http                    route wrapper (request id, errors, access log, latency), bounded body reads
  *   lib/contract  lib/observability  lib/*.ts   Rekognition-shaped types; logs and metrics; config, errors, limits
  */
@@ -17,7 +17,7 @@ const layers = [
   ['rekognition-endpoint'],
   ['recognizer'],
   ['store', 'security'],
-  ['engine', 'images', 'gallery'],
+  ['engine', 'images', 'gallery', 'video'],
   ['http'],
   ['contract', 'observability'],
 ];
@@ -56,7 +56,7 @@ module.exports = {
       comment: 'Routes, pages and components reach the domain through lib/use-cases (types from lib/store are fine).',
       severity: 'error',
       from: { path: '^(app|components)/' },
-      to: { path: '^lib/(engine|gallery|images|recognizer|store|security|rekognition-endpoint)/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^lib/(engine|gallery|images|recognizer|store|security|rekognition-endpoint|video)/', dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

@@ -26,6 +26,17 @@ const envSchema = z.object({
   RECOGNITION_QUEUE_DEPTH: z.coerce.number().int().min(0).max(10_000).default(16),
   RECOGNITION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   RESULT_TTL_DAYS: z.coerce.number().positive().optional(),
+  /** Largest video upload, MB (MiB); docs/video.md. */
+  VIDEO_MAX_MB: z.coerce.number().positive().max(10_000).default(200),
+  /** Longest video accepted, seconds. */
+  VIDEO_MAX_SECONDS: z.coerce.number().positive().max(24 * 3600).default(600),
+  /** Frames looked at per second of video (default 2: a 1 s appearance is in at least 2 samples; docs/video.md). */
+  VIDEO_SAMPLE_FPS: z.coerce.number().min(0.1).max(30).default(2),
+  /** Video jobs one process runs at once (pm2 runs one process per worker). */
+  VIDEO_JOBS: z.coerce.number().int().min(1).max(8).default(1),
+  /** ffmpeg and ffprobe to run (Debian's, from PATH, by default). */
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  FFPROBE_PATH: z.string().min(1).default('ffprobe'),
 });
 
 export type AppConfig = Omit<z.infer<typeof envSchema>, 'GALLERY_PATH' | 'CELEBRITY_PACK' | 'GALLERY_OPT_OUT'> & {

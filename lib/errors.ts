@@ -6,6 +6,10 @@ export const errorStatus = {
   image_too_small: 400,
   unsupported_type: 415,
   too_large: 413,
+  /** A video container without a video stream (audio only, a cover picture): nothing to look at. */
+  no_video_stream: 422,
+  /** A video longer than VIDEO_MAX_SECONDS. */
+  too_long: 422,
   not_found: 404,
   unauthorized: 401,
   forbidden: 403,

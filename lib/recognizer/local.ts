@@ -10,6 +10,7 @@ import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './loc
 import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from '../contract/rekognition';
 import type { Recognizer } from './types';
 import { observeStages } from '../observability/metrics';
+import type { FaceObservation } from '../video/types';
 
 export type { CelebrityCatalog, CelebrityPage } from './local-catalog';
 
@@ -17,6 +18,11 @@ export type { CelebrityCatalog, CelebrityPage } from './local-catalog';
 export type LocalRecognizer = Recognizer & CelebrityCatalog & {
   /** Ids of the known people the opt-out list removes (matched by id, name or another spelling). */
   optedOutIds(): Promise<ReadonlySet<string>>;
+  /**
+   * Every face of one video frame (JPEG bytes) with its identity vector and this frame's own match, for
+   * tracking faces between frames (lib/video). One person is named at most once a frame, as in a photo.
+   */
+  recognizeFrame(image: Uint8Array): Promise<FaceObservation[]>;
 };
 
 interface FaceMatch {
@@ -106,6 +112,28 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
         return { ready: true, celebrities: (await gallery.current()).people.length };
       } catch {
         return { ready: false, celebrities: null };
+      }
+    },
+    async recognizeFrame(image) {
+      try {
+        const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand', embeddingsOnly: true }), gallery.current()]);
+        const matchStarted = performance.now();
+        const matches = await matchFaces(gallery, snapshot, analysis.faces, threshold);
+        observeStages({ ...analysis.timings, match: performance.now() - matchStarted });
+        const named = new Set(assemble(snapshot, matches).CelebrityFaces.map((c) => c.Face));
+        return matches.map((m, i): FaceObservation => {
+          const person = m.decision && named.has(m.face) ? snapshot.people[m.decision.person]! : null;
+          return {
+            box: m.face.BoundingBox,
+            confidence: m.face.Confidence,
+            embedding: analysis.faces[i]!.embedding,
+            match: person && m.decision
+              ? { id: person.id, name: person.name, urls: [...person.urls], confidence: m.decision.confidence, ...(person.knownGender ? { knownGender: person.knownGender } : {}) }
+              : null,
+          };
+        });
+      } catch (error) {
+        throw toAppError(error);
       }
     },
     listCelebrities: (options) => gallery.list(options),

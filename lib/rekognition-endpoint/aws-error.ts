@@ -43,6 +43,8 @@ const typeByCode: Record<ErrorCode, AwsErrorType> = {
   image_too_small: 'InvalidParameterException',
   unsupported_type: 'InvalidImageFormatException',
   too_large: 'ImageTooLargeException',
+  no_video_stream: 'InvalidParameterException',
+  too_long: 'InvalidParameterException',
   not_found: 'ResourceNotFoundException',
   unauthorized: 'AccessDeniedException',
   forbidden: 'AccessDeniedException',

@@ -67,3 +67,43 @@ describe('createBoundedQueue', () => {
     expect(await queue.run(() => Promise.resolve(7))).toBe(7);
   });
 });
+
+describe('background work (video frames)', () => {
+  it('runs only in free slots, and a waiting photo goes before every waiting frame', async () => {
+    const queue = createBoundedQueue({ concurrency: 2, maxQueued: 4, maxWaitMs: 5_000 });
+    const order: string[] = [];
+    const frameGates = Array.from({ length: 4 }, deferred);
+    const frames = frameGates.map((gate, i) =>
+      queue.runBackground(async () => {
+        order.push(`frame${i}`);
+        await gate.promise;
+      }),
+    );
+    await new Promise((done) => setTimeout(done, 10));
+    expect(order).toEqual(['frame0', 'frame1']);
+    expect(queue.backgroundStats()).toEqual({ running: 2, queued: 2 });
+    const photo = queue.run(async () => {
+      order.push('photo');
+    });
+    frameGates[0]!.resolve();
+    await photo;
+    // The photo took the first slot a frame gave back, ahead of frames 2 and 3 (frame 2 follows once it is done).
+    expect(order.slice(0, 3)).toEqual(['frame0', 'frame1', 'photo']);
+    for (const gate of frameGates) gate.resolve();
+    await Promise.all(frames);
+    expect(order).toEqual(['frame0', 'frame1', 'photo', 'frame2', 'frame3']);
+    expect(queue.stats()).toEqual({ running: 0, queued: 0, rejected: 0, timedOut: 0 });
+  });
+
+  it('holds at most backgroundConcurrency slots, so photos find one free', async () => {
+    const queue = createBoundedQueue({ concurrency: 2, maxQueued: 0, maxWaitMs: 50, backgroundConcurrency: 1 });
+    const gate = deferred();
+    const frames = [0, 1].map(() => queue.runBackground(() => gate.promise));
+    await new Promise((done) => setTimeout(done, 10));
+    expect(queue.backgroundStats()).toEqual({ running: 1, queued: 1 });
+    // No waiting room at all (maxQueued 0), yet the photo is not refused: a slot is free.
+    expect(await queue.run(() => Promise.resolve('photo'))).toBe('photo');
+    gate.resolve();
+    await Promise.all(frames);
+  });
+});

@@ -13,6 +13,8 @@ export interface QueueOptions {
   maxQueued: number;
   /** Longest time a request may wait for a slot before it is refused with 503 `timeout`. */
   maxWaitMs: number;
+  /** Slots background work (video frames) may hold at once (default: all of them, when no photo waits). */
+  backgroundConcurrency?: number;
 }
 
 export interface QueueStats {
@@ -41,6 +43,20 @@ export function createBoundedQueue(options: QueueOptions) {
   const waiting: Waiter[] = [];
   const stats: QueueStats = { running: 0, queued: 0, rejected: 0, timedOut: 0 };
 
+  // Background work (video frames) waits in its own line, without a deadline, and gets a slot only when no
+  // photo waits for one: photos keep priority, and wait at most for the frames already running.
+  const background: Array<() => void> = [];
+  let backgroundRunning = 0;
+  const backgroundLimit = Math.max(1, Math.min(options.backgroundConcurrency ?? options.concurrency, options.concurrency));
+
+  function startBackground(): void {
+    while (background.length > 0 && waiting.length === 0 && stats.running < options.concurrency && backgroundRunning < backgroundLimit) {
+      stats.running += 1;
+      backgroundRunning += 1;
+      background.shift()!();
+    }
+  }
+
   function release(): void {
     stats.running -= 1;
     const next = waiting.shift();
@@ -49,6 +65,12 @@ export function createBoundedQueue(options: QueueOptions) {
       clearTimeout(next.timer);
       next.start();
     }
+    startBackground();
+  }
+
+  function releaseBackground(): void {
+    backgroundRunning -= 1;
+    release();
   }
 
   async function acquire(): Promise<void> {
@@ -92,7 +114,23 @@ export function createBoundedQueue(options: QueueOptions) {
         release();
       }
     },
+    /**
+     * Runs `task` when a slot is free and no foreground task waits, at most `backgroundConcurrency` at once.
+     * Never refused and never timed out: the caller (a video job) paces itself by awaiting.
+     */
+    async runBackground<T>(task: () => Promise<T>): Promise<T> {
+      await new Promise<void>((resolve) => {
+        background.push(resolve);
+        startBackground();
+      });
+      try {
+        return await task();
+      } finally {
+        releaseBackground();
+      }
+    },
     stats: (): QueueStats => ({ ...stats }),
+    backgroundStats: () => ({ running: backgroundRunning, queued: background.length }),
   };
 }
 
@@ -158,6 +196,14 @@ export async function admit<T>(task: () => Promise<T>): Promise<T> {
     if (!started && error instanceof AppError && (error.code === 'busy' || error.code === 'timeout')) metrics().refused.inc({ reason: error.code });
     throw error;
   }
+}
+
+/**
+ * Background recognition work (a video job's frames) through the same queue: it runs only in slots no photo
+ * is waiting for, so photo uploads keep priority; never refused, never timed out.
+ */
+export function admitBackground<T>(task: () => Promise<T>): Promise<T> {
+  return getRecognitionQueue(getConfig()).runBackground(task);
 }
 
 /** A recognizer whose recognizeCelebrities is admitted (for callers that take a Recognizer, like the endpoint). */
