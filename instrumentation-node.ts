@@ -27,8 +27,8 @@ async function warmUp(): Promise<void> {
     const { recognizerWithin } = await import('./lib/recognizer');
     const recognizer = await recognizerWithin(warmUpTimeoutMs);
     if (!recognizer) throw new Error(`not ready after ${warmUpTimeoutMs} ms`);
-    const native = recognizer.kind === 'local' ? await import('./lib/engine/native') : null;
-    const kernels = native ? { jpegDecoding: native.nativeJpeg ? 'libjpeg' : 'sharp', pixelLoops: native.pixelKernelsIn } : {};
+    const engine = recognizer.kind === 'local' ? await import('./lib/engine') : null;
+    const kernels = engine ? { jpegDecoding: engine.jpegDecoder, pixelLoops: engine.pixelKernelsIn } : {};
     log.info({ recognizer: recognizer.kind, readyMs: Date.now() - started, ...kernels }, 'warm-up: recognizer ready');
   } catch (error) {
     log.error({ err: error }, 'warm-up: recognizer failed to load; /api/health reports it');

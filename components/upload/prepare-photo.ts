@@ -7,7 +7,8 @@ export const maxSourceBytes = 50 * 1024 * 1024;
 const MAX_SIDE = 4096;
 
 export class PhotoProblem extends Error {
-  constructor(readonly title: string, message: string) {
+  /** `retriable`: the same photo may work later (busy server, lost connection), so a retry is offered. */
+  constructor(readonly title: string, message: string, readonly retriable = false) {
     super(message);
   }
 }

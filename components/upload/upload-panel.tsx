@@ -11,15 +11,15 @@ function firstFile(data: DataTransfer | null): File | null {
   return data.files[0] ?? [...data.items].find((item) => item.kind === 'file')?.getAsFile() ?? null;
 }
 
-/** Pick, drop or paste a photo, preview it, and send it for recognition. */
+/** Pick, drop or paste a photo: it is previewed and sent for recognition at once. */
 export function UploadPanel() {
   const inputId = useId();
   const hintId = useId();
-  const { file, previewUrl, phase, problem, choose, reset, recognize } = usePhotoUpload();
+  const { file, previewUrl, phase, problem, choose, reset, retry } = usePhotoUpload();
   const [dragging, setDragging] = useState(false);
   // The browser cannot draw some files (e.g. a text file named .jpg): show a neutral tile instead.
   const [unpreviewable, setUnpreviewable] = useState<string | null>(null);
-  const recognizeButton = useRef<HTMLButtonElement>(null);
+  const retryButton = useRef<HTMLButtonElement>(null);
   const working = phase.name === 'shrinking' || phase.name === 'uploading' || phase.name === 'recognizing' || phase.name === 'done';
 
   // Paste works anywhere on the page, not only when the drop zone has focus.
@@ -42,9 +42,10 @@ export function UploadPanel() {
     };
   }, [choose]);
 
+  // After a problem worth retrying, keyboard users land on the retry button.
   useEffect(() => {
-    if (phase.name === 'selected' && !problem) recognizeButton.current?.focus();
-  }, [phase.name, problem, file]);
+    if (problem?.retriable) retryButton.current?.focus();
+  }, [problem]);
 
   const onDrop = (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
@@ -122,15 +123,14 @@ export function UploadPanel() {
           >
             {file ? 'Choose another photo' : 'Choose a photo'}
           </label>
-          {file ? (
+          {file && problem?.retriable && !working ? (
             <button
-              ref={recognizeButton}
+              ref={retryButton}
               type="button"
-              onClick={recognize}
-              disabled={working}
-              className="rounded-xl bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
+              onClick={retry}
+              className="rounded-xl bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
             >
-              {working ? 'Recognizing…' : 'Recognize'}
+              Try again
             </button>
           ) : null}
           {file && !working ? (

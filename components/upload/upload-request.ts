@@ -32,7 +32,7 @@ function problemFrom(xhr: XMLHttpRequest): PhotoProblem {
   }
   const retryAfter = xhr.getResponseHeader('retry-after');
   if (retryAfter && (xhr.status === 503 || xhr.status === 429)) message += ` Try again in ${retryAfter} s.`;
-  return new PhotoProblem(titles[code] ?? 'Something went wrong', message);
+  return new PhotoProblem(titles[code] ?? 'Something went wrong', message, xhr.status === 429 || xhr.status >= 500 || xhr.status === 0);
 }
 
 /** POSTs the photo as multipart field `image`, reporting upload progress 0..1; XHR because fetch cannot. */
@@ -47,7 +47,7 @@ export function uploadPhoto(file: File, onProgress: (fraction: number) => void):
       if (xhr.status === 201) resolve(JSON.parse(xhr.responseText) as CreatedRecognition);
       else reject(problemFrom(xhr));
     };
-    xhr.onerror = () => reject(new PhotoProblem('Could not reach the server', 'Check your connection and try again.'));
+    xhr.onerror = () => reject(new PhotoProblem('Could not reach the server', 'Check your connection and try again.', true));
     const form = new FormData();
     form.append('image', file, file.name || 'photo');
     xhr.send(form);

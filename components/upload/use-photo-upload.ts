@@ -17,11 +17,13 @@ export type UploadPhase =
 export interface Problem {
   title: string;
   message: string;
+  /** The same photo may work if sent again. */
+  retriable: boolean;
 }
 
 function toProblem(error: unknown): Problem {
-  if (error instanceof PhotoProblem) return { title: error.title, message: error.message };
-  return { title: 'Something went wrong', message: 'Please try again.' };
+  if (error instanceof PhotoProblem) return { title: error.title, message: error.message, retriable: error.retriable };
+  return { title: 'Something went wrong', message: 'Please try again.', retriable: true };
 }
 
 /** The upload flow's state: the chosen photo and its preview, the phase, and the last problem. */
@@ -35,20 +37,6 @@ export function usePhotoUpload() {
 
   useEffect(() => () => void (previewUrl && URL.revokeObjectURL(previewUrl)), [previewUrl]);
 
-  const choose = useCallback((chosen: File | null | undefined) => {
-    if (!chosen || busy.current) return;
-    try {
-      checkPhoto(chosen);
-    } catch (error) {
-      setProblem(toProblem(error));
-      return;
-    }
-    setProblem(null);
-    setFile(chosen);
-    setPreviewUrl(URL.createObjectURL(chosen));
-    setPhase({ name: 'selected' });
-  }, []);
-
   const reset = useCallback(() => {
     setFile(null);
     setPreviewUrl(null);
@@ -56,20 +44,21 @@ export function usePhotoUpload() {
     setPhase({ name: 'idle' });
   }, []);
 
-  const recognize = useCallback(async () => {
-    if (!file || busy.current) return;
+  /** Shrinks (only when over the limit), uploads and opens the result page; a problem leaves the photo chosen for a retry. */
+  const send = useCallback(async (chosen: File) => {
+    if (busy.current) return;
     busy.current = true;
     setProblem(null);
     try {
       setPhase({ name: 'shrinking' });
-      const upload = await shrinkToUploadLimit(file);
+      const upload = await shrinkToUploadLimit(chosen);
       setPhase({ name: 'uploading', progress: 0 });
       const created = await uploadPhoto(upload, (progress) =>
         setPhase(progress >= 1 ? { name: 'recognizing' } : { name: 'uploading', progress }),
       );
       const faces = created.result.CelebrityFaces.length + created.result.UnrecognizedFaces.length;
       if (faces === 0) {
-        setProblem({ title: 'No faces found', message: 'We could not find a face in this photo. Try one where faces are clear and facing the camera.' });
+        setProblem({ title: 'No faces found', message: 'We could not find a face in this photo. Try one where faces are clear and facing the camera.', retriable: false });
         setPhase({ name: 'selected' });
         return;
       }
@@ -82,7 +71,25 @@ export function usePhotoUpload() {
     } finally {
       busy.current = false;
     }
-  }, [file, router]);
+  }, [router]);
 
-  return { file, previewUrl, phase, problem, choose, reset, recognize };
+  /** Sends the chosen photo again (after a problem such as a busy server). */
+  const retry = useCallback(() => void (file && send(file)), [file, send]);
+
+  const choose = useCallback((chosen: File | null | undefined) => {
+    if (!chosen || busy.current) return;
+    try {
+      checkPhoto(chosen);
+    } catch (error) {
+      setProblem(toProblem(error));
+      return;
+    }
+    setProblem(null);
+    setFile(chosen);
+    setPreviewUrl(URL.createObjectURL(chosen));
+    // The upload starts at once: nothing to confirm, and the result page is up sooner.
+    void send(chosen);
+  }, [send]);
+
+  return { file, previewUrl, phase, problem, choose, reset, retry };
 }

@@ -6,13 +6,13 @@ export interface FilePayload {
   buffer: Buffer;
 }
 
-/** The home page: pick, drop or paste a photo and recognize it. */
+/** The home page: pick, drop or paste a photo; it is sent for recognition at once. */
 export class HomePage {
   readonly heading: Locator;
   readonly chooseButton: Locator;
   readonly fileInput: Locator;
   readonly dropZone: Locator;
-  readonly recognizeButton: Locator;
+  readonly retryButton: Locator;
   readonly preview: Locator;
   readonly alert: Locator;
   readonly recent: Locator;
@@ -22,7 +22,7 @@ export class HomePage {
     this.chooseButton = page.getByText(/Choose (a|another) photo/);
     this.fileInput = page.getByLabel(/Choose (a|another) photo/);
     this.dropZone = page.getByTestId('drop-zone');
-    this.recognizeButton = page.getByRole('button', { name: 'Recognize' });
+    this.retryButton = page.getByRole('button', { name: 'Try again' });
     this.preview = page.getByRole('img', { name: 'Preview of the chosen photo' });
     this.alert = page.getByRole('region', { name: 'Upload a photo' }).getByRole('alert');
     this.recent = page.getByRole('region', { name: 'Your recent results' });
@@ -67,11 +67,6 @@ export class HomePage {
       },
       { base64: file.buffer.toString('base64'), name: file.name, mimeType: file.mimeType },
     );
-  }
-
-  async recognize(): Promise<void> {
-    await expect(this.preview).toBeVisible();
-    await this.recognizeButton.click();
   }
 
   async expectProblem(title: string | RegExp): Promise<void> {
