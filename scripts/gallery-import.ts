@@ -2,13 +2,14 @@
  * npm run gallery:import -- <dir> [--imdb <csv>] [--workers 2] [--threads 1] [--gender-votes 3] [--backfill-gender] [--gallery <path>]
  * Embeds every photo of <dir>/<Person_Name>/ into the gallery at GALLERY_PATH, skipping photos already
  * embedded (same path, size and mtime), and saves atomically so a running server never sees half a gallery.
+ * Holds the gallery's lock while it runs (admin-area changes wait for it).
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
 import {
   addGenderVote, addUrl, applyPhotoResult, embeddingCount, ensurePerson, loadGallery, loadImdbCsv, pickFaceByReference, pickSubjectFace,
-  planImport, saveGallery, type Gallery, type PhotoTask,
+  planImport, saveGallery, withGalleryLock, type Gallery, type PhotoTask,
 } from '../lib/gallery';
 import { createEmbeddingPool, type EmbeddingPool, type PoolResponse } from './gallery-pool';
 
@@ -148,13 +149,20 @@ async function main(): Promise<void> {
   const { dir, imdb, workers, threads, genderVotes, backfillGender: backfill, galleryPath } = parseCli();
   const config = getConfig();
   const imdbNames = imdb ? await loadImdbCsv(imdb) : undefined;
+  // The whole import holds the gallery's lock: admin-area changes made meanwhile would be overwritten by its
+  // saves, so they wait (and are answered 503 busy after a few seconds) until it is done.
+  await withGalleryLock(galleryPath, () => importInto(galleryPath, { dir, imdbNames, workers, threads, genderVotes, backfill, modelDir: config.MODEL_DIR }), { waitMs: 60_000 });
+}
+
+async function importInto(galleryPath: string, options: { dir: string; imdbNames?: Map<string, string>; workers: number; threads: number; genderVotes: number; backfill: boolean; modelDir: string }): Promise<void> {
+  const { dir, imdbNames, workers, threads, genderVotes, backfill } = options;
   const gallery = await loadGallery(galleryPath);
   const plan = await planImport(gallery, dir);
   console.log(`${plan.people} people, ${plan.tasks.length} photos to embed, ${plan.skipped} already embedded (skipped); gallery ${galleryPath}`);
   const started = performance.now();
   let report: Report = { embedded: 0, noFace: [], severalFaces: [], unreadable: [] };
   if (plan.tasks.length > 0 || backfill) {
-    const pool = await createEmbeddingPool(config.MODEL_DIR, workers, threads);
+    const pool = await createEmbeddingPool(options.modelDir, workers, threads);
     try {
       report = await embedAll(pool, gallery, plan.tasks, { workers, genderVotes, checkpoint: () => saveGallery(galleryPath, gallery) });
       if (backfill) console.log(`gender backfill: ${await backfillGender(pool, gallery, workers)} people got a gender estimate`);

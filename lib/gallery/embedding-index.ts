@@ -12,6 +12,8 @@ export interface EmbeddingIndex {
   readonly dims: number;
   /** The `k` rows with the highest cosine similarity to `query` (float32 [dims], unit length), best first. */
   search(query: Float32Array, k: number): SearchHit[];
+  /** Row `row` as the index scores it: the float32 row, or with `rescore: 'int8'` its int8 copy scaled back (within ~0.005). */
+  row(row: number): Float32Array;
 }
 
 /**
@@ -120,6 +122,14 @@ export function createEmbeddingIndex(matrix: Float32Array, dims: number, options
   return {
     size,
     dims,
+    row(row) {
+      if (!Number.isInteger(row) || row < 0 || row >= size) throw new Error(`row ${row} outside 0..${size - 1}`);
+      if (!int8Rescore) return matrix.slice(row * dims, (row + 1) * dims);
+      const out = new Float32Array(dims);
+      const scale = rowScale[row]!;
+      for (let j = 0; j < dims; j++) out[j] = int8Rows[row * padded + j]! * scale;
+      return out;
+    },
     search(query, k) {
       if (query.length !== dims) throw new Error(`query has ${query.length} dims, index has ${dims}`);
       const count = Math.min(Math.max(0, Math.floor(k)), size);

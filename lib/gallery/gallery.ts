@@ -26,15 +26,31 @@ export interface Person {
   genderVotes: { Male: number; Female: number };
   /** float32 [count, dims], row-major, unit rows. */
   embeddings: Float32Array;
-  /** Photo key (absolute path) of each embedding row. */
+  /** Photo key of each embedding row: an absolute path (gallery:import) or `admin:<sample id>` (added in the admin area). */
   sources: string[];
+  /**
+   * Faces an admin marked "this is not them" (float32 [count, dims], unit rows): the matcher does not name
+   * this person for a face closer to one of these than to the person (lib/gallery/match.ts).
+   */
+  negatives?: Float32Array;
+  /** Sample key (`admin:<sample id>`) of each negative row. */
+  negativeSources?: string[];
+  /** An admin's edits of a celebrity-pack person (the pack itself is read-only): they replace the pack's name and URLs. */
+  overrides?: { name?: string; urls?: string[] };
 }
+
+/** Where a sample added in the admin area came from (keyed by sample id in Gallery.notes). */
+export type SampleNote =
+  | { at: string; from: 'photo'; file?: string }
+  | { at: string; from: 'result'; recognition: string; face: number };
 
 export interface Gallery {
   dims: number;
   people: Person[];
   /** Photo key (absolute path) → what the import did with it. */
   photos: Record<string, PhotoRecord>;
+  /** Sample id → where an admin-added sample or negative came from. */
+  notes?: Record<string, SampleNote>;
 }
 
 export const EMBEDDING_DIMS = 512;

@@ -5,20 +5,31 @@
 export { createEmbeddingIndex, searchExact, type EmbeddingIndex, type SearchHit } from './embedding-index';
 export {
   EMBEDDING_DIMS, addEmbedding, addGenderVote, addUrl, createGallery, embeddingCount, ensurePerson, findPerson, flattenGallery, removePerson,
-  type Gallery, type Gender, type Person, type PhotoOutcome, type PhotoRecord,
+  type Gallery, type Gender, type Person, type PhotoOutcome, type PhotoRecord, type SampleNote,
 } from './gallery';
 export { assignCelebrityId, celebrityIdFor, normalizeName } from './ids';
 export { imdbUrl, loadImdbCsv, parseImdbCsv } from './imdb';
 export { applyPhotoResult, folderToName, pickFaceByReference, pickSubjectFace, planImport, type CandidateFace, type ImportPlan, type PhotoTask } from './import-plan';
-export { centroidSimilarity, createPeopleIndex, type PeopleIndex } from './people-index';
+export {
+  bestCosine, centroidSimilarity, createPeopleBase, createPeopleIndex, extendPeopleIndex, type ExtraRows, type PeopleBase, type PeopleIndex, type RowPart,
+} from './people-index';
 export {
   CENTROID_WEIGHT, CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, FLIP_BAND, MARGIN_WEIGHT, decideMatch, matchFace, matchScore, needsFlipAveraged,
-  rankPeople, searchPeople, similarityToConfidence,
+  rankPeople, rankWithNegatives, searchPeople, similarityToConfidence,
   type MatchDecision, type MatchableFace, type PersonScore,
 } from './match';
-export { GALLERY_FILE, galleryVersion, loadGallery, saveGallery } from './gallery-files';
-export { mergeKnownPeople, type KnownPerson, type MergedPeople } from './merge';
-export { EMPTY_OPT_OUT, isOptedOut, loadOptOut, optOutVersion, parseOptOut, type OptOutList } from './opt-out';
+export {
+  GALLERY_FILE, galleryVersion, loadGallery, readSampleFace, removeSampleFaces, saveGallery, writeFileDurably, writeSampleFace,
+} from './gallery-files';
+export { GALLERY_LOCK, GalleryBusyError, withGalleryLock } from './gallery-lock';
+export {
+  ADDED_SOURCE_PREFIX, layerKnownPeople, mergeKnownPeople, operatorOrigin, type KnownPerson, type LayeredPeople, type MergedPeople,
+} from './merge';
+export { EMPTY_OPT_OUT, isOptedOut, loadOptOut, optOutVersion, parseOptOut, setOptedOut, type OptOutList } from './opt-out';
+export {
+  addNegativeSample, addSample, entryFor, isEmptyEntry, isSampleId, newSampleId, removeEntries, removeSample, sampleIdOf, sampleOrigin,
+  type SampleOrigin,
+} from './people-edit';
 export {
   PACK_EMBEDDINGS_FILE, PACK_FILE, PackModelMismatchError, decodePackRows, encodePackRows, fileSha256, loadPack, packPeople, writePack,
   type CelebrityPack, type PackMeta, type PackPerson,

@@ -1,5 +1,5 @@
 import type { SearchHit } from './embedding-index';
-import { centroidSimilarity, type PeopleIndex } from './people-index';
+import { bestCosine, centroidSimilarity, type PeopleIndex } from './people-index';
 
 /**
  * Open-set 1:N matching policy. Naming a stranger is the failure users hate most, so a face is named only
@@ -25,8 +25,10 @@ const ROWS_PER_QUERY = 50;
 export interface PersonScore {
   /** Index into the gallery's `people`. */
   person: number;
-  /** Best cosine similarity among the person's embeddings. */
+  /** The person's similarity: their best row's cosine, mixed with their centroid's by searchPeople. */
   score: number;
+  /** Best row's cosine alone (searchPeople sets it; rankWithNegatives compares negative samples with it). */
+  best?: number;
 }
 
 export interface MatchDecision {
@@ -66,15 +68,56 @@ export function rankPeople(hits: readonly SearchHit[], owners: Int32Array): Pers
  */
 export const CENTROID_WEIGHT = 0.5;
 
+/** Most extra rows a search asks for to make up for excluded (opted-out) people's rows. */
+const MAX_EXCLUDED_ROWS = 1000;
+
+/** The nearest ROWS_PER_QUERY rows over every part of the index, excluded people's left out, best first. */
+function nearestRows(index: PeopleIndex, embedding: Float32Array): Array<{ person: number; score: number }> {
+  const k = ROWS_PER_QUERY + Math.min(index.excludedRows, MAX_EXCLUDED_ROWS);
+  const hits: Array<{ person: number; score: number }> = [];
+  for (const part of index.parts) {
+    if (part.rows.size === 0) continue;
+    for (const hit of part.rows.search(embedding, k)) {
+      const person = part.owners[hit.row];
+      if (person === undefined || index.excluded?.[person]) continue;
+      hits.push({ person, score: hit.score });
+    }
+  }
+  // One part's hits come best first already; a stable sort keeps its order among equal scores.
+  if (index.parts.length > 1) hits.sort((a, b) => b.score - a.score);
+  return hits.slice(0, ROWS_PER_QUERY);
+}
+
 /**
  * The people nearest to `embedding`, best first (at most one entry per person): the people owning the
- * nearest rows, each scored (1 − CENTROID_WEIGHT) × best row + CENTROID_WEIGHT × centroid cosine.
+ * nearest rows, each scored (1 − CENTROID_WEIGHT) × best row + CENTROID_WEIGHT × centroid cosine. People
+ * with negative samples are then placed by rankWithNegatives.
  */
 export function searchPeople(index: PeopleIndex, embedding: Float32Array): PersonScore[] {
-  if (index.rows.size === 0) return [];
-  return rankPeople(index.rows.search(embedding, ROWS_PER_QUERY), index.owners)
-    .map(({ person, score }) => ({ person, score: (1 - CENTROID_WEIGHT) * score + CENTROID_WEIGHT * (centroidSimilarity(index, person, embedding) ?? score) }))
+  const best = new Map<number, number>();
+  for (const { person, score } of nearestRows(index, embedding)) if (!best.has(person)) best.set(person, score);
+  const ranked = [...best]
+    .map(([person, row]) => ({ person, best: row, score: (1 - CENTROID_WEIGHT) * row + CENTROID_WEIGHT * (centroidSimilarity(index, person, embedding) ?? row) }))
     .sort((a, b) => b.score - a.score || a.person - b.person);
+  return index.negatives && index.negatives.size > 0 ? rankWithNegatives(ranked, index.negatives, embedding, index.dims) : ranked;
+}
+
+/**
+ * "This is not X": an admin marked a face named X as wrong, and its embedding became one of X's negative
+ * samples. A face at least as close to one of X's negative samples as to X's own best sample (the same
+ * photo again, another photo of the same stranger) is not X: X cannot come first. X stays in the list,
+ * right after the new first person, so the margin rule still counts how close the face was to X (a face
+ * that looked like X is not named the runner-up on a thin margin). When every ranked person is ruled out,
+ * nobody is ranked.
+ */
+export function rankWithNegatives(ranked: readonly PersonScore[], negatives: ReadonlyMap<number, Float32Array>, embedding: Float32Array, dims: number): PersonScore[] {
+  const ruledOut = (p: PersonScore) => {
+    const rows = negatives.get(p.person);
+    return rows !== undefined && rows.length > 0 && bestCosine(rows, embedding, dims) >= (p.best ?? p.score);
+  };
+  const first = ranked.findIndex((p) => !ruledOut(p));
+  if (first < 0) return [];
+  return [ranked[first]!, ...ranked.filter((_, i) => i !== first)];
 }
 
 /** The policy's score for people ranked best first (see MARGIN_WEIGHT); -Infinity when nobody is ranked. */

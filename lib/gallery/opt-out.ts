@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { writeFileDurably } from './gallery-files';
 import { normalizeName } from './ids';
 
 /**
@@ -51,4 +52,39 @@ export async function optOutVersion(path: string): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** The file's text, or '' when it does not exist. */
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+/**
+ * Puts a person on the opt-out list (a line with their id, their name as a comment) or takes them off it
+ * (every line naming them by id, name or another spelling goes; other lines and comments stay). Written
+ * durably (temp file, flush, rename); callers serialise writers (withGalleryLock). Returns whether the file changed.
+ */
+export async function setOptedOut(path: string, person: { id: string; name: string; aliases?: readonly string[] }, optedOut: boolean): Promise<boolean> {
+  const text = await readText(path);
+  const listed = isOptedOut(parseOptOut(text), person);
+  if (listed === optedOut) return false;
+  let next: string;
+  if (optedOut) {
+    next = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${person.id}  # ${person.name.replace(/[\r\n#]/g, ' ')}\n`;
+  } else {
+    next = text
+      .split(/(?<=\n)/)
+      .filter((line) => {
+        const entry = line.replace(/#.*/, '').trim();
+        return !entry || !isOptedOut(parseOptOut(entry), person);
+      })
+      .join('');
+  }
+  await writeFileDurably(path, next);
+  return true;
 }

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addEmbedding, createGallery, ensurePerson } from './gallery';
 import { celebrityIdFor } from './ids';
-import { mergeKnownPeople } from './merge';
+import { layerKnownPeople, mergeKnownPeople } from './merge';
+import { addNegativeSample, addSample, entryFor } from './people-edit';
 import { EMPTY_OPT_OUT, isOptedOut, parseOptOut } from './opt-out';
 import {
   PACK_EMBEDDINGS_FILE, PACK_FILE, PackModelMismatchError, decodePackRows, encodePackRows, fileSha256, loadPack, packPeople, writePack, type PackPerson,
@@ -100,6 +101,23 @@ describe('whom the server knows', () => {
       ['Zendaya', 1, { lfw: 1 }],
       ['Ada Lovelace', 1, { imported: 1 }],
     ]);
+  });
+
+  it("applies an admin's edits of a pack person and attaches negative samples, and keeps opted-out people flagged in the layered view", () => {
+    const operator = createGallery(4);
+    const edit = entryFor(operator, { id: celebrityIdFor('Zendaya'), name: 'Zendaya' });
+    edit.overrides = { name: 'Zendaya Coleman', urls: ['https://example.org/z'] };
+    addNegativeSample(operator, edit, new Float32Array([0, 0, 0, 1]), { at: '2026-01-01T00:00:00.000Z', from: 'result', recognition: 'r'.repeat(22), face: 0 });
+    addSample(operator, ensurePerson(operator, 'Joseph Biden'), new Float32Array([0, 0, 1, 0]), { at: '2026-01-01T00:00:00.000Z', from: 'photo' });
+    const layered = layerKnownPeople(pack(), operator, parseOptOut('Joe Biden\n'));
+    expect(layered.people.map((p) => [p.name, p.urls, p.origin])).toEqual([
+      ['Joe Biden', [], { lfw: 1, added: 1 }],
+      ['Zendaya Coleman', ['https://example.org/z'], { lfw: 1 }],
+    ]);
+    expect(Array.from(layered.optedOut)).toEqual([1, 0]);
+    expect(Array.from(layered.extra.owners)).toEqual([0]);
+    expect(Array.from(layered.negatives.get(1) ?? [])).toEqual([0, 0, 0, 1]);
+    expect(layered.entryOwners).toEqual([1, 0]);
   });
 
   it('drops people on the opt-out list by id, by name or by another spelling', () => {
