@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addEmbedding, createGallery, ensurePerson, saveGallery, type Gallery } from '../gallery';
-import { createLiveGallery } from './local-gallery';
+import { RELOAD_POLL_MS, createLiveGallery } from './local-gallery';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -40,5 +40,27 @@ describe('live gallery', () => {
     await live.current(); // notices the change and reloads in the background
     await new Promise((r) => setTimeout(r, 200));
     expect((await live.current()).people.map((p) => p.name)).toContain('Grace Hopper');
+  });
+
+  it('picks up a change written to its folder (an import, another worker) within the polling interval, and at once on refresh()', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cf-live-gallery-'));
+    dirs.push(dir);
+    await saveGallery(dir, galleryOf(['Ada Lovelace']));
+    const live = createLiveGallery(dir);
+    try {
+      expect((await live.current()).byId.size).toBe(1);
+      const written = Date.now();
+      await saveGallery(dir, galleryOf(['Ada Lovelace', 'Alan Turing']));
+      // No request, no refresh: the poll alone reloads.
+      while ((await live.current()).byId.size < 2) {
+        expect(Date.now() - written).toBeLessThan(2_000);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(Date.now() - written).toBeLessThan(RELOAD_POLL_MS + 1_000);
+      await saveGallery(dir, galleryOf(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']));
+      expect((await live.refresh()).byId.size).toBe(3);
+    } finally {
+      live.close();
+    }
   });
 });

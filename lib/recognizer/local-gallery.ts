@@ -1,17 +1,30 @@
 import {
-  EMPTY_OPT_OUT, createPeopleIndex, flattenGallery, galleryVersion, loadGallery, loadOptOut, mergeKnownPeople, normalizeName, optOutVersion,
-  searchPeople, type KnownPerson, type PeopleIndex, type PersonScore,
+  EMBEDDING_DIMS, EMPTY_OPT_OUT, createPeopleBase, extendPeopleIndex, galleryVersion, layerKnownPeople, loadGallery, loadOptOut, normalizeName,
+  optOutVersion, searchPeople, type KnownPerson, type PeopleBase, type PeopleIndex, type PersonScore, type SampleNote,
 } from '../gallery';
 import { log } from '../observability/log';
 
 /** One immutable view of whom the server knows: people, their search index and each row's owner. */
 export interface GallerySnapshot {
   version: string | null;
+  /**
+   * Everyone, at the index the search answers with: the pack's people first (`packPeople` of them), then the
+   * operator's own. People on the opt-out list are here too (the admin area lists them), flagged in `optedOut`;
+   * the index never ranks them.
+   */
   people: KnownPerson[];
+  packPeople: number;
   index: PeopleIndex;
+  /** People who may be named and shown (everyone but the opted-out), by id. */
   byId: Map<string, KnownPerson>;
+  /** Index into `people` of everyone, opted-out people included, by id. */
+  indexOf: Map<string, number>;
+  /** optedOut[person] = 1 for people on the opt-out list. */
+  optedOut: Uint8Array;
   /** People the opt-out list removed: stored results that name them are shown without the name. */
   optedOutIds: ReadonlySet<string>;
+  /** Where each sample added in the admin area came from, by sample id. */
+  notes: Readonly<Record<string, SampleNote>>;
 }
 
 /** A page of celebrities for the web app's /celebrities page. */
@@ -23,90 +36,168 @@ export interface CelebrityPage {
 }
 
 export interface LiveGallery {
-  /** The current snapshot; also starts a reload when the gallery or opt-out files changed (checked at most every `recheckMs`). */
+  /** The current snapshot (loaded on first use; later changes are picked up by polling, see createLiveGallery). */
   current(): Promise<GallerySnapshot>;
+  /** Reloads now if the gallery or opt-out files changed (after this process wrote them), and returns the snapshot then current. */
+  refresh(): Promise<GallerySnapshot>;
   /** The people nearest to an embedding (float32 [512], unit), best first, one entry per person. */
   nearest(snapshot: GallerySnapshot, embedding: Float32Array): PersonScore[];
   /** Celebrities whose name contains `query` (case/accent-insensitive), sorted by name, 1-based pages. */
   list(options?: { query?: string; page?: number; pageSize?: number }): Promise<CelebrityPage>;
+  /** Stops polling (tests; a server process polls until it exits). */
+  close(): void;
 }
 
 export interface GallerySources {
-  /** The operator's gallery directory (GALLERY_PATH): imported people, reloaded when it changes. */
+  /** The operator's gallery directory (GALLERY_PATH): imported and admin-added people, reloaded when it changes. */
   galleryDir: string;
-  /** The shipped pack's people (loaded once), or none. */
+  /** The shipped pack's people (loaded and indexed once per process), or none. */
   pack?: () => Promise<readonly KnownPerson[]>;
   /** The opt-out file (names or ids a line), reloaded when it changes. */
   optOutPath?: string;
 }
 
+/**
+ * How often each process compares the gallery's and opt-out file's identities (two stat calls). A change
+ * re-indexes only the operator's rows (the pack's index is built once), so a person added in the admin area
+ * on one pm2 worker is recognized by every worker within this plus the reload (docs/admin.md has the figure).
+ */
+export const RELOAD_POLL_MS = 500;
+
 const EMPTY_ROWS = new Float32Array(0);
+
+interface Base {
+  people: KnownPerson[];
+  index: PeopleBase | null;
+  dims: number;
+}
+
+/** The pack's people (lean: no embedding rows) and their row index, built once. */
+async function loadBase(sources: GallerySources): Promise<Base> {
+  const pack = (await sources.pack?.()) ?? [];
+  if (pack.length === 0) return { people: [], index: null, dims: EMBEDDING_DIMS };
+  const dims = EMBEDDING_DIMS; // the pack is tied to the embedding model (pack.ts), whose vectors are 512-d
+  const rows = pack.reduce((sum, p) => sum + p.embeddings.length / dims, 0);
+  const matrix = new Float32Array(rows * dims);
+  const owners = new Int32Array(rows);
+  let row = 0;
+  pack.forEach((person, index) => {
+    matrix.set(person.embeddings, row * dims);
+    const count = person.embeddings.length / dims;
+    owners.fill(index, row, row + count);
+    row += count;
+  });
+  // The index keeps int8 rows only (exact for the pack's rows), so the float32 rows are let go.
+  const index = createPeopleBase(matrix, owners, pack.length, dims);
+  return { people: pack.map((p) => ({ ...p, embeddings: EMPTY_ROWS })), index, dims };
+}
 
 async function versionOf(sources: GallerySources): Promise<string> {
   const [gallery, optOut] = await Promise.all([galleryVersion(sources.galleryDir), sources.optOutPath ? optOutVersion(sources.optOutPath) : null]);
   return `${gallery}|${optOut}`;
 }
 
-async function loadSnapshot(sources: GallerySources): Promise<GallerySnapshot> {
+async function loadSnapshot(sources: GallerySources, base: Base): Promise<GallerySnapshot> {
   const version = await versionOf(sources);
-  const [pack, operator, optOut] = await Promise.all([
-    sources.pack?.() ?? [],
-    loadGallery(sources.galleryDir),
-    sources.optOutPath ? loadOptOut(sources.optOutPath) : EMPTY_OPT_OUT,
-  ]);
-  const { people, optedOutIds } = mergeKnownPeople(pack, operator, optOut);
-  const withRows = people.filter((p) => p.embeddings.length > 0);
-  const { matrix, owners } = flattenGallery({ dims: operator.dims, people: withRows, photos: {} });
-  // The index answers from its own int8 rows (exact for the pack's), so the float32 rows are let go: the
-  // snapshot's people keep their names and sample counts only (~45 MB less per process with the pack).
-  const index = createPeopleIndex(matrix, owners, operator.dims, { rescore: 'int8' });
-  const lean = withRows.map((p) => ({ ...p, embeddings: EMPTY_ROWS }));
-  return { version, people: lean, index, byId: new Map(lean.map((p) => [p.id, p])), optedOutIds };
+  const [operator, optOut] = await Promise.all([loadGallery(sources.galleryDir), sources.optOutPath ? loadOptOut(sources.optOutPath) : EMPTY_OPT_OUT]);
+  if (base.index && operator.people.length > 0 && operator.dims !== base.dims) {
+    throw new Error(`the gallery at ${sources.galleryDir} holds ${operator.dims}-d embeddings, the pack ${base.dims}-d`);
+  }
+  const layered = layerKnownPeople(base.people, operator, optOut);
+  const index = extendPeopleIndex(base.index, { ...layered.extra, people: layered.people.length, dims: base.index ? base.dims : operator.dims }, {
+    excluded: layered.optedOut,
+    negatives: layered.negatives,
+  });
+  const people = layered.people.map((p) => (p.embeddings.length ? { ...p, embeddings: EMPTY_ROWS } : p));
+  const indexOf = new Map(people.map((p, i) => [p.id, i]));
+  const byId = new Map(people.filter((_, i) => !layered.optedOut[i]).map((p) => [p.id, p]));
+  // People with no rows at all (an operator entry for a pack person the pack does not have) cannot be searched.
+  return {
+    version, people, packPeople: base.people.length, index, byId, indexOf,
+    optedOut: layered.optedOut, optedOutIds: layered.optedOutIds, notes: operator.notes ?? {},
+  };
 }
 
 /**
- * Keeps whom the server knows loaded (pack + operator's gallery − opt-out) and picks up a re-import or an
- * opt-out edit without a restart: at most every `recheckMs` it compares the files' identities (inode, mtime,
- * size) and reloads in the background, serving the previous snapshot until the new one is ready. Snapshots
- * are immutable, so concurrent requests are safe.
+ * Keeps whom the server knows loaded (pack + operator's gallery, opt-out list applied) and picks up a
+ * re-import, an admin's change or an opt-out edit without a restart: every `recheckMs` it compares the
+ * files' identities (inode, mtime, size) and reloads in the background, serving the previous snapshot until
+ * the new one is ready. The pack is indexed once; a reload re-indexes the operator's rows only. Snapshots are
+ * immutable, so concurrent requests are safe.
  */
-export function createLiveGallery(sources: GallerySources | string, recheckMs = 3000): LiveGallery {
+export function createLiveGallery(sources: GallerySources | string, recheckMs = RELOAD_POLL_MS): LiveGallery {
   const from: GallerySources = typeof sources === 'string' ? { galleryDir: sources } : sources;
+  let base: Promise<Base> | undefined;
   let snapshot: Promise<GallerySnapshot> | undefined;
-  let reloading: Promise<void> | undefined;
+  let checks: Promise<unknown> = Promise.resolve();
+  let checking = false;
   let lastCheck = 0;
-  const recheck = (loaded: GallerySnapshot) => {
+  let timer: NodeJS.Timeout | undefined;
+
+  /** Compares the files' identities with the loaded snapshot's and reloads on a change; checks run one at a time. */
+  const check = (): Promise<unknown> => {
     lastCheck = Date.now();
-    reloading = versionOf(from)
-      .then(async (version) => {
-        if (version !== loaded.version) snapshot = Promise.resolve(await loadSnapshot(from));
-      })
-      .catch((error: unknown) => log.error({ err: error, galleryDir: from.galleryDir }, 'gallery reload failed; keeping the previous one'))
-      .finally(() => (reloading = undefined));
+    checking = true;
+    const run = checks.then(async () => {
+      const loaded = await snapshot;
+      if (!loaded || !base) return;
+      if ((await versionOf(from)) !== loaded.version) snapshot = Promise.resolve(await loadSnapshot(from, await base));
+    });
+    checks = run.catch((error: unknown) => log.error({ err: error, galleryDir: from.galleryDir }, 'gallery reload failed; keeping the previous one'))
+      .finally(() => (checking = false));
+    return checks;
   };
-  const current = async () => {
+
+  const startPolling = () => {
+    if (timer || recheckMs <= 0) return;
+    timer = setInterval(() => {
+      if (!checking) void check();
+    }, recheckMs);
+    timer.unref();
+  };
+
+  const current = async (): Promise<GallerySnapshot> => {
     if (!snapshot) {
-      snapshot = loadSnapshot(from);
-      snapshot.catch(() => (snapshot = undefined));
+      base ??= loadBase(from);
+      base.catch(() => (base = undefined));
+      const loading = base.then((b) => loadSnapshot(from, b));
+      snapshot = loading;
+      loading.catch(() => {
+        if (snapshot === loading) snapshot = undefined;
+      });
       lastCheck = Date.now();
+      const loaded = await loading;
+      startPolling();
+      return loaded;
     }
     const loaded = await snapshot;
-    if (!reloading && Date.now() - lastCheck >= recheckMs) recheck(loaded);
+    // Without polling (recheckMs 0), every call checks.
+    if (recheckMs <= 0 && !checking && Date.now() - lastCheck >= recheckMs) void check();
     return loaded;
   };
+
   return {
     current,
+    async refresh() {
+      await current();
+      await check();
+      return current();
+    },
     nearest: (snap, embedding) => searchPeople(snap.index, embedding),
     async list({ query = '', page = 1, pageSize = 50 } = {}) {
       const snap = await current();
       const needle = normalizeName(query);
-      const matching = snap.people.filter((p) => normalizeName(p.name).includes(needle)).sort((a, b) => a.name.localeCompare(b.name));
+      const matching = [...snap.byId.values()].filter((p) => normalizeName(p.name).includes(needle)).sort((a, b) => a.name.localeCompare(b.name));
       const size = Math.min(Math.max(1, Math.floor(pageSize)), 200);
       const pageNumber = Math.max(1, Math.floor(page));
       const items = matching.slice((pageNumber - 1) * size, pageNumber * size).map((p) => ({
         id: p.id, name: p.name, urls: p.urls, knownGender: p.knownGender, photos: p.sources.length,
       }));
       return { items, total: matching.length, page: pageNumber, pageSize: size };
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
     },
   };
 }

@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import { EMBEDDING_MODEL_FILE, createEngine } from '../engine';
 import type { AnalyzedFace, FaceEngine } from '../engine/types';
 import { AppError, toAppError } from '../errors';
-import { DEFAULT_MATCH_THRESHOLD, fileSha256, loadPack, matchFace, packPeople, type KnownPerson, type MatchDecision } from '../gallery';
+import { DEFAULT_MATCH_THRESHOLD, fileSha256, loadPack, matchFace, packPeople, type KnownPerson, type MatchDecision, type PersonScore } from '../gallery';
 import type { CelebrityCatalog } from './local-catalog';
 import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './local-gallery';
 import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from '../contract/rekognition';
-import type { Recognizer } from './types';
+import type { Recognizer, RecognizeOptions } from './types';
 import { observeStages } from '../observability/metrics';
 import type { FaceObservation } from '../video/types';
+import { LOOKALIKES_KEPT, type FaceLookalikes, type Lookalike } from '../contract/lookalikes';
+import type { BoundingBox } from '../contract/rekognition';
+import { createPeopleAdmin, type PeopleAdmin } from './local-people';
 
 export type { CelebrityCatalog, CelebrityPage } from './local-catalog';
 
@@ -23,11 +26,26 @@ export type LocalRecognizer = Recognizer & CelebrityCatalog & {
    * tracking faces between frames (lib/video). One person is named at most once a frame, as in a photo.
    */
   recognizeFrame(image: Uint8Array): Promise<FaceObservation[]>;
+  /** recognizeCelebrities plus each face's nearest people ("looks a bit like"), in the result's face order. */
+  recognizeWithLookalikes(image: Uint8Array, options?: RecognizeOptions): Promise<{ result: RecognizeCelebritiesResult; lookalikes: FaceLookalikes }>;
+  /** Every face in a photo with its flip-averaged embedding (as gallery samples are stored), largest first: for adding samples. */
+  findFaces(image: Uint8Array): Promise<FoundFacesInPhoto>;
+  /** The people the admin area manages, and its changes to the operator's gallery. */
+  people: PeopleAdmin;
 };
+
+/** Faces found to add as samples: boxes as ratios of the upright photo, as in results. */
+export interface FoundFacesInPhoto {
+  width: number;
+  height: number;
+  faces: Array<{ box: BoundingBox; confidence: number; embedding: Float32Array }>;
+}
 
 interface FaceMatch {
   face: ComparedFace;
   decision: MatchDecision | null;
+  /** The people ranked for the face's own embedding (before any mirror run): its lookalikes. */
+  ranked: PersonScore[];
 }
 
 function toCelebrity(snapshot: GallerySnapshot, face: ComparedFace, decision: MatchDecision): Celebrity {
@@ -62,8 +80,26 @@ function assemble(snapshot: GallerySnapshot, matches: FaceMatch[]): RecognizeCel
 }
 
 function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: AnalyzedFace[], threshold: number): Promise<FaceMatch[]> {
-  const rank = (embedding: Float32Array) => gallery.nearest(snapshot, embedding);
-  return Promise.all(faces.map(async (f) => ({ face: f.face, decision: await matchFace(f, rank, threshold) })));
+  return Promise.all(faces.map(async (f) => {
+    let first: PersonScore[] | undefined;
+    const rank = (embedding: Float32Array) => {
+      const ranked = gallery.nearest(snapshot, embedding);
+      first ??= ranked;
+      return ranked;
+    };
+    const decision = await matchFace(f, rank, threshold);
+    return { face: f.face, decision, ranked: first ?? [] };
+  }));
+}
+
+/** The LOOKALIKES_KEPT people nearest to each face of `result` (its own order: celebrities, then unrecognized faces). */
+function lookalikesOf(snapshot: GallerySnapshot, result: RecognizeCelebritiesResult, matches: FaceMatch[]): FaceLookalikes {
+  const rankedOf = new Map(matches.map((m) => [m.face, m.ranked]));
+  const faces = [...result.CelebrityFaces.map((c) => c.Face), ...result.UnrecognizedFaces];
+  return faces.map((face) => [...(rankedOf.get(face) ?? [])]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, LOOKALIKES_KEPT)
+    .map(({ person, score }): Lookalike => ({ id: snapshot.people[person]!.id, name: snapshot.people[person]!.name, similarity: Math.round(score * 100) })));
 }
 
 /**
@@ -88,20 +124,38 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
   const threshold = config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD;
   const gallery = createLiveGallery({ galleryDir: config.GALLERY_PATH, pack: packReader(config), optOutPath: config.GALLERY_OPT_OUT });
   const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS }), gallery.current()]);
+  const recognize = async (image: Uint8Array, options: RecognizeOptions) => {
+    try {
+      // The mirror image's embedding runs only for faces whose match it could change (lib/gallery matchFace).
+      const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand', embeddingsOnly: options.attributes === false }), gallery.current()]);
+      const matchStarted = performance.now();
+      const matches = await matchFaces(gallery, snapshot, analysis.faces, threshold);
+      const result = assemble(snapshot, matches);
+      observeStages({ ...analysis.timings, match: performance.now() - matchStarted });
+      return { result, snapshot, matches };
+    } catch (error) {
+      throw toAppError(error);
+    }
+  };
   return {
     kind: 'local',
     async recognizeCelebrities(image, options = {}) {
+      return (await recognize(image, options)).result;
+    },
+    async recognizeWithLookalikes(image, options = {}) {
+      const { result, snapshot, matches } = await recognize(image, options);
+      return { result, lookalikes: lookalikesOf(snapshot, result, matches) };
+    },
+    async findFaces(image) {
       try {
-        // The mirror image's embedding runs only for faces whose match it could change (lib/gallery matchFace).
-        const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand', embeddingsOnly: options.attributes === false }), gallery.current()]);
-        const matchStarted = performance.now();
-        const result = assemble(snapshot, await matchFaces(gallery, snapshot, analysis.faces, threshold));
-        observeStages({ ...analysis.timings, match: performance.now() - matchStarted });
-        return result;
+        const analysis = await engine.analyze(image, { embeddingsOnly: true, mirrorEmbedding: 'always' });
+        const faces = analysis.faces.map((f) => ({ box: f.face.BoundingBox, confidence: f.face.Confidence, embedding: f.embedding }));
+        return { width: analysis.width, height: analysis.height, faces };
       } catch (error) {
         throw toAppError(error);
       }
     },
+    people: createPeopleAdmin(gallery, { galleryDir: config.GALLERY_PATH, optOutPath: config.GALLERY_OPT_OUT }),
     async getCelebrityInfo(id) {
       const person = (await gallery.current()).byId.get(id);
       if (!person) throw new AppError('not_found', `No celebrity with id ${id}.`);
@@ -109,7 +163,7 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
     },
     async health() {
       try {
-        return { ready: true, celebrities: (await gallery.current()).people.length };
+        return { ready: true, celebrities: (await gallery.current()).byId.size };
       } catch {
         return { ready: false, celebrities: null };
       }
