@@ -26,6 +26,8 @@ const envSchema = z.object({
   RECOGNITION_QUEUE_DEPTH: z.coerce.number().int().min(0).max(10_000).default(16),
   RECOGNITION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   RESULT_TTL_DAYS: z.coerce.number().positive().optional(),
+  /** Turns the admin area on (/admin, /api/admin; docs/admin.md): its sign-in token and API bearer token. Unset: both answer 404. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
   /** Largest video upload, MB (MiB); docs/video.md. */
   VIDEO_MAX_MB: z.coerce.number().positive().max(10_000).default(200),
   /** Longest video accepted, seconds. */
