@@ -39,6 +39,17 @@ function createMetrics() {
       labelNames: ['reason'] as const, registers,
     }),
     admission,
+    videoUploads: new Counter({
+      name: 'cf_video_uploads_total', help: 'Video uploads by outcome (accepted, or the error code).', labelNames: ['outcome'] as const, registers,
+    }),
+    videoJobs: new Counter({
+      name: 'cf_video_jobs_total', help: 'Video jobs ended, by outcome (done, failed, released: handed back at shutdown).', labelNames: ['outcome'] as const, registers,
+    }),
+    videoFrames: new Counter({ name: 'cf_video_frames_total', help: 'Video frames sampled and recognized.', registers }),
+    videoSpeed: new Histogram({
+      name: 'cf_video_speed_ratio', help: 'Seconds of video processed per second of work, per finished job (5 = five times real time).',
+      buckets: [0.5, 1, 2, 3, 5, 8, 12, 20, 40], registers,
+    }),
     galleryPeople: new Gauge({ name: 'cf_gallery_celebrities', help: 'Celebrities the recognizer knows (pack + operator gallery - opt-out); absent while it loads.', registers }),
   };
 }

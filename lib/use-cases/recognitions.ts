@@ -50,7 +50,7 @@ export async function getFaceThumbnail(id: string, n: number): Promise<Uint8Arra
 }
 
 /** Ids the running local recognizer resolved from the opt-out list (empty for Rekognition or while it loads). */
-async function resolvedOptOutIds(): Promise<ReadonlySet<string>> {
+export async function resolvedOptOutIds(): Promise<ReadonlySet<string>> {
   // A page must not wait for model loading: a recognizer not ready within 50 ms adds nothing here.
   try {
     const recognizer = (await recognizerWithin(50)) as { optedOutIds?: () => Promise<ReadonlySet<string>> } | null;

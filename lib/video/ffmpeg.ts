@@ -177,7 +177,7 @@ export async function* sampleFrames(path: string, tools: FfmpegTools, options: S
   const args = ['-nostdin', '-hide_banner', '-loglevel', 'error'];
   if (startMs > 0) args.push('-ss', (startMs / 1000).toFixed(3));
   args.push('-i', path, '-map', '0:v:0', '-an', '-sn', '-dn');
-  args.push('-vf', `fps=fps=${1000 / options.intervalMs}:round=up,${fitWithin(options.maxSide ?? 1280)}`);
+  args.push('-vf', `fps=fps=${1000 / options.intervalMs}:round=up:start_time=0,${fitWithin(options.maxSide ?? 1280)}`);
   args.push('-c:v', 'mjpeg', '-q:v', '3', '-f', 'mpjpeg', 'pipe:1');
   const child = spawn(tools.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -1,0 +1,114 @@
+/**
+ * A video job end to end on real parts: a slideshow clip built with ffmpeg from dataset photos, the ffmpeg
+ * gateway, the real engine with the shipped celebrity pack, the SQLite video store and the job runner. The
+ * runner is abandoned mid-way, as a crash would leave it, and a second runner takes the job over after the
+ * lease runs out and resumes from the stored frames. Then: every known person's spans start and end within
+ * one sampling interval of the truth, and no stranger is named.
+ */
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getConfig } from '@/lib/config';
+import { createLocalRecognizer, type LocalRecognizer } from '@/lib/recognizer/local';
+import { createSqliteVideoStore } from '@/lib/store/video-store';
+import type { VideoStore } from '@/lib/store/video-types';
+import { createVideoJobRunner, frameRecognizerFor, type FrameRecognizer } from '@/lib/use-cases/video-jobs';
+import { extractFrame, probeVideo } from '@/lib/video/ffmpeg';
+import { framesPlanned } from '@/lib/video/sampling';
+import { buildSlideshow, recognitionSlides, truthOf } from './clip';
+
+const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
+const INTERVAL = 500;
+let dir: string;
+let store: VideoStore;
+let recognizer: LocalRecognizer;
+let clip: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cf-video-job-'));
+  clip = join(dir, 'clip.mp4');
+  buildSlideshow(recognitionSlides, clip, { width: 640, height: 360 });
+  store = createSqliteVideoStore(join(dir, 'data'));
+  const config = getConfig({ ...process.env, DATA_DIR: join(dir, 'data'), CELEBRITY_PACK: './packs/celebrities', GALLERY_OPT_OUT: join(dir, 'none.txt') });
+  recognizer = await createLocalRecognizer(config);
+});
+
+afterAll(async () => {
+  store?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function queueClip(): Promise<string> {
+  const metadata = await probeVideo(clip, tools);
+  const tempPath = store.incomingPath('mp4');
+  await copyFile(clip, tempPath);
+  const video = await store.create({
+    tempPath, mimeType: 'video/mp4', byteLength: (await stat(clip)).size, metadata, intervalMs: INTERVAL,
+    framesPlanned: framesPlanned(metadata.durationMs, INTERVAL), poster: await extractFrame(clip, tools, 1000),
+  });
+  return video.id;
+}
+
+describe('a video job on a clip built from dataset photos', () => {
+  it('survives an abandoned runner, then names every known person within one interval and no stranger', async () => {
+    const id = await queueClip();
+    const recognize = frameRecognizerFor(recognizer);
+    let firstRunnerFrames = 0;
+    const first = createVideoJobRunner({
+      store, tools, slots: 1, owner: 'host-a:1', leaseMs: 1_000, pollMs: 100,
+      recognizeFrame: async (): Promise<FrameRecognizer> => async (jpeg) => {
+        firstRunnerFrames += 1;
+        return recognize(jpeg);
+      },
+    });
+    // Crash the first runner once a third of the frames are stored.
+    const planned = (await store.get(id))!.framesPlanned;
+    while (((await store.get(id))?.framesDone ?? 0) < planned / 3) await new Promise((done) => setTimeout(done, 50));
+    first.abandon();
+    const stopped = await store.get(id);
+    expect(stopped).toMatchObject({ status: 'processing', attempts: 1 });
+    expect(stopped!.framesDone).toBeLessThan(planned);
+
+    let secondRunnerFrames = 0;
+    const second = createVideoJobRunner({
+      store, tools, slots: 1, owner: 'host-b:1', leaseMs: 1_000, pollMs: 100,
+      recognizeFrame: async (): Promise<FrameRecognizer> => async (jpeg) => {
+        secondRunnerFrames += 1;
+        return recognize(jpeg);
+      },
+    });
+    while (!['done', 'failed'].includes((await store.get(id))!.status)) await new Promise((done) => setTimeout(done, 100));
+    await second.stop();
+    const video = (await store.get(id))!;
+    expect(video).toMatchObject({ status: 'done', attempts: 2 });
+    // The plan counts a frame at every interval inside the duration; the decoder may end one short of it.
+    expect(video.framesDone).toBeGreaterThanOrEqual(planned - 1);
+    // The second runner resumed where the stored frames end instead of starting over.
+    expect(secondRunnerFrames).toBeLessThanOrEqual(planned - stopped!.framesDone + 1);
+    expect(firstRunnerFrames + secondRunnerFrames).toBeLessThan(planned + 4);
+
+    const persons = video.result!.persons;
+    const truth = truthOf(recognitionSlides);
+    const named = persons.filter((p) => p.kind === 'celebrity');
+    expect(named.map((p) => p.name).sort()).toEqual([...truth.keys()].sort());
+    for (const person of named) {
+      const spans = person.appearances.map((a) => [a.startMs, a.endMs]);
+      const expected = truth.get(person.name)!;
+      expect(spans, person.name).toHaveLength(expected.length);
+      spans.forEach(([start, end], i) => {
+        expect(Math.abs(start! - expected[i]![0]), `${person.name} start ${start} vs ${expected[i]![0]}`).toBeLessThanOrEqual(INTERVAL);
+        expect(Math.abs(end! - expected[i]![1]), `${person.name} end ${end} vs ${expected[i]![1]}`).toBeLessThanOrEqual(INTERVAL);
+      });
+    }
+    // The strangers are found as faces, listed as unknown persons, and named nowhere.
+    const unknown = persons.filter((p) => p.kind === 'unknown');
+    expect(unknown.length).toBeGreaterThanOrEqual(2);
+    const strangerTimes = [[4_500, 6_000], [11_000, 13_000]];
+    for (const [from, to] of strangerTimes) {
+      expect(unknown.some((p) => p.appearances.some((a) => a.startMs < to! && a.endMs > from!)), `a stranger between ${from} and ${to}`).toBe(true);
+    }
+    // Best faces were cut for every person.
+    for (let n = 0; n < persons.length; n += 1) expect((await store.readFaceThumbnail(id, n))?.byteLength ?? 0).toBeGreaterThan(1_000);
+  });
+});
