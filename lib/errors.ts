@@ -13,6 +13,8 @@ export const errorStatus = {
   not_found: 404,
   unauthorized: 401,
   forbidden: 403,
+  /** A change that clashes with what is there (admin area: a name another person already has). */
+  conflict: 409,
   rate_limited: 429,
   busy: 503,
   timeout: 503,
