@@ -48,6 +48,7 @@ const typeByCode: Record<ErrorCode, AwsErrorType> = {
   not_found: 'ResourceNotFoundException',
   unauthorized: 'AccessDeniedException',
   forbidden: 'AccessDeniedException',
+  conflict: 'InvalidParameterException',
   // The SDK retries ThrottlingException with back-off, which is what a busy server wants.
   rate_limited: 'ThrottlingException',
   busy: 'ThrottlingException',
