@@ -9,9 +9,13 @@ const warmUpTimeoutMs = 120_000;
  */
 export async function registerNodeServer(): Promise<void> {
   watchShutdownSignals();
-  // Retention cleanup (RESULT_TTL_DAYS) runs in every server process; deletes are idempotent across workers.
+  // Retention cleanup (RESULT_TTL_DAYS) ticks in every server process; with PostgreSQL one process of the
+  // deployment sweeps at a time (an advisory lock), with SQLite deletes are idempotent across workers.
   const { startResultExpiry } = await import('./lib/use-cases/expire-results');
   startResultExpiry();
+  // PostgreSQL + object storage: photos whose row never came (a crash in between) are swept, on one host at a time.
+  const { startOrphanObjectSweep } = await import('./lib/use-cases/sweep-orphan-objects');
+  startOrphanObjectSweep();
   await serveMetricsPort();
   const warm = process.env.NODE_ENV === 'production' && process.env.WARM_UP !== '0' ? warmUp() : Promise.resolve();
   // start-standalone.mjs (outside the bundle) awaits this before it listens.

@@ -39,6 +39,30 @@ const envSchema = z.object({
   /** ffmpeg and ffprobe to run (Debian's, from PATH, by default). */
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
+  /**
+   * PostgreSQL for results, delete tokens and (without S3_BUCKET) photos, so several hosts share them
+   * (deploy/multi-host.md); unset: SQLite + files under DATA_DIR.
+   */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  /** Connections each process may open (pm2 workers x hosts x this must stay under the server's max_connections). */
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(5),
+  /** Longest wait for a connection (a new one, or a free one from a full pool), then the request fails. */
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** An idle connection is closed after this long. */
+  PG_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Longest a statement may run on the server (statement_timeout). */
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** Photos and face crops in this S3 bucket (needs DATABASE_URL); served through the app, never public. */
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  /** Prefix of every key the app writes (e.g. `prod/`), so a bucket can be shared. */
+  S3_PREFIX: z.string().regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'must be empty or end with /').default(''),
+  /** An S3-compatible store instead of AWS (the AWS SDK's own setting). */
+  AWS_ENDPOINT_URL_S3: z.string().url().optional(),
+  /** `1` for path-style URLs (most S3-compatible stores); AWS takes virtual-hosted style. */
+  S3_FORCE_PATH_STYLE: z.enum(['0', '1']).default('0'),
+  /** S3 request timeout and attempts (retries included). */
+  S3_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  S3_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
 });
 
 export type AppConfig = Omit<z.infer<typeof envSchema>, 'GALLERY_PATH' | 'CELEBRITY_PACK' | 'GALLERY_OPT_OUT'> & {
@@ -57,6 +81,9 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
+  }
+  if (parsed.data.S3_BUCKET && !parsed.data.DATABASE_URL) {
+    throw new Error('Invalid configuration: S3_BUCKET: photos go to a bucket only beside PostgreSQL (set DATABASE_URL)');
   }
   // turbopackIgnore: these are run-time paths; without it Next traces the whole project into standalone builds.
   const dataDir = resolve(/*turbopackIgnore: true*/ parsed.data.DATA_DIR);

@@ -28,8 +28,9 @@ export interface NewRecognition {
 }
 
 /**
- * Where results and photos live. SQLite + files today (lib/store/sqlite-store); a PostgreSQL + S3
- * implementation only has to honour this contract.
+ * Where results and photos live: SQLite + files on one host (lib/store/sqlite-store), or PostgreSQL with
+ * photos in S3 or in PostgreSQL, shared by many hosts (lib/store/postgres-store). Both pass the same
+ * contract tests (store-contract.test.ts).
  */
 export interface RecognitionStore {
   /** Persists photo then result; resolves only once both are durable. */
@@ -51,5 +52,16 @@ export interface RecognitionStore {
   remove(id: string): Promise<boolean>;
   /** Removes every result created before `cutoff` (retention); resolves to how many were removed. */
   removeOlderThan(cutoff: Date): Promise<number>;
+  /**
+   * Runs scheduled work (retention, clean-up) on one process of the whole deployment at a time: resolves to
+   * null without running it while another process, on any host, runs the same job. A store that serves one
+   * host only may leave this out (its work is idempotent and local).
+   */
+  runScheduled?<T>(job: string, work: () => Promise<T>): Promise<T | null>;
+  /**
+   * Removes stored photos and face crops written before `writtenBefore` whose result row never came (a
+   * crash between the photo and its row) or is gone; resolves to how many objects went.
+   */
+  sweepOrphans?(writtenBefore: Date): Promise<number>;
   close(): void;
 }

@@ -16,6 +16,14 @@ export async function sweepExpired(store: RecognitionStore, ttlDays: number, now
 }
 
 /**
+ * Runs a scheduled job once across the deployment: through the store's lock when it is shared by several
+ * hosts (PostgreSQL: an advisory lock), else here and now. Null when another process runs it.
+ */
+export function runScheduled<T>(store: RecognitionStore, job: string, work: () => Promise<T>): Promise<T | null> {
+  return store.runScheduled ? store.runScheduled(job, work) : work();
+}
+
+/**
  * Starts periodic retention cleanup (RESULT_TTL_DAYS): one sweep now, then every sweepIntervalMs. The timer
  * is unref'd so it never keeps a process alive; a failed sweep is logged and retried on the next tick.
  * Returns a function that stops it.
@@ -26,8 +34,10 @@ export function startRetentionSweeper(getStore: () => RecognitionStore, ttlDays:
     if (running) return;
     running = true;
     try {
-      const removed = await sweepExpired(getStore(), ttlDays);
-      if (removed > 0) log.info({ removed, ttlDays }, 'retention: expired results removed');
+      const store = getStore();
+      // Every worker of every host ticks; one of them sweeps at a time, the others skip.
+      const removed = await runScheduled(store, 'retention', () => sweepExpired(store, ttlDays));
+      if (removed) log.info({ removed, ttlDays }, 'retention: expired results removed');
     } catch (error) {
       log.error({ err: error }, 'retention: sweep failed');
     } finally {
