@@ -14,3 +14,8 @@ export function publicOrigin(headers: Headers, fallback = 'http://localhost:3000
 export function resultPath(id: string): string {
   return `/r/${id}`;
 }
+
+/** Path of a video's result page. */
+export function videoPath(id: string): string {
+  return `/v/${id}`;
+}

@@ -5,10 +5,10 @@ import { useState, useSyncExternalStore } from 'react';
 import { deleteTokenFor, removeRecent, subscribeRecent } from '@/components/recent/recent-store';
 
 /**
- * "Delete this result", shown only in the browser that uploaded the photo (it holds the delete token in
- * its recent results). Deletes result and photo on the server, then goes home.
+ * "Delete this result", shown only in the browser that uploaded the photo or video (it holds the delete token
+ * in its recent results). Deletes the result and its file on the server, then goes home.
  */
-export function DeleteResultButton({ id }: { id: string }) {
+export function DeleteResultButton({ id, apiPath = `/api/recognitions/${id}`, what = 'photo' }: { id: string; apiPath?: string; what?: 'photo' | 'video' }) {
   const router = useRouter();
   // localStorage exists only in the browser: the server renders no button, the browser reads the token.
   const token = useSyncExternalStore(subscribeRecent, () => deleteTokenFor(id), () => undefined);
@@ -17,9 +17,9 @@ export function DeleteResultButton({ id }: { id: string }) {
   if (!token) return null;
 
   async function onDelete() {
-    if (!window.confirm('Delete this result and its photo for everyone? This cannot be undone.')) return;
+    if (!window.confirm(`Delete this result and its ${what} for everyone? This cannot be undone.`)) return;
     setState('deleting');
-    const response = await fetch(`/api/recognitions/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+    const response = await fetch(apiPath, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => null);
     if (response && (response.status === 204 || response.status === 404)) {
       removeRecent(id);
       router.push('/');
