@@ -13,6 +13,9 @@ export async function registerNodeServer(): Promise<void> {
   // deployment sweeps at a time (an advisory lock), with SQLite deletes are idempotent across workers.
   const { startResultExpiry } = await import('./lib/use-cases/expire-results');
   startResultExpiry();
+  // Video jobs queued or interrupted before this start are taken on (resumed from their stored frames).
+  const { startVideoJobs } = await import('./lib/use-cases/video-jobs');
+  startVideoJobs();
   // PostgreSQL + object storage: photos whose row never came (a crash in between) are swept, on one host at a time.
   const { startOrphanObjectSweep } = await import('./lib/use-cases/sweep-orphan-objects');
   startOrphanObjectSweep();
