@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -28,6 +29,35 @@ const envSchema = z.object({
   RESULT_TTL_DAYS: z.coerce.number().positive().optional(),
   /** Turns the admin area on (/admin, /api/admin; docs/admin.md): its sign-in token and API bearer token. Unset: both answer 404. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+  /** Longest a recognition may run once it has a slot: then the slot is freed, its work cancelled, and the client gets 504 `deadline`. */
+  RECOGNITION_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
+  /** Longest an admitted upload's body may take to arrive (it holds a place in the queue meanwhile): then 408 `body_timeout`. */
+  BODY_READ_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Peers (IPs or CIDRs, comma-separated; empty for none) whose X-Forwarded-For names the client: the reverse proxy. */
+  TRUSTED_PROXIES: z.string().default('127.0.0.1,::1').refine(
+    (spec) => spec.split(',').map((entry) => entry.trim()).filter(Boolean).every((entry) => {
+      const [address = '', prefix] = entry.split('/');
+      const family = isIP(address);
+      return family !== 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
+    }),
+    'a comma-separated list of IP addresses or CIDR ranges',
+  ),
+  /** Recognitions a second one client may start, sustained (token bucket refill); 0 turns the rate limit off. */
+  CLIENT_RECOGNITION_RATE: z.coerce.number().min(0).max(10_000).default(2),
+  /** Recognitions one client may start in a burst before CLIENT_RECOGNITION_RATE applies. */
+  CLIENT_RECOGNITION_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Recognitions one client may have admitted at once (body arriving, waiting or running); 0 = no limit. */
+  CLIENT_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(10_000).default(4),
+  /** Requests a second one client may send to the other API routes (lookups, photos, face crops), sustained; 0 = off. */
+  CLIENT_API_RATE: z.coerce.number().min(0).max(100_000).default(20),
+  /** Burst of CLIENT_API_RATE (a result page asks for up to 64 face crops at once). */
+  CLIENT_API_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** `1` serves /api/rekognition without a SigV4 check when no keys are set; default: 1 outside production, 0 in production. */
+  REKOGNITION_ALLOW_UNSIGNED: z.enum(['0', '1']).optional(),
+  /** `1` lets SIGUSR2 make a face-engine worker thread die (fault drills and tests); never set it in production. */
+  ENGINE_FAULT_INJECTION: z.enum(['0', '1']).default('0'),
+  /** Minutes between sweeps of photo files without a result and stale temporary files (also run at start). */
+  STORE_SWEEP_INTERVAL_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
   /** Largest video upload, MB (MiB); docs/video.md. */
   VIDEO_MAX_MB: z.coerce.number().positive().max(10_000).default(200),
   /** Longest video accepted, seconds. */

@@ -6,6 +6,8 @@ export const errorStatus = {
   image_too_small: 400,
   unsupported_type: 415,
   too_large: 413,
+  /** An upload in which no face was found: nothing is stored (docs/hardening.md). */
+  no_face: 422,
   /** A video container without a video stream (audio only, a cover picture): nothing to look at. */
   no_video_stream: 422,
   /** A video longer than VIDEO_MAX_SECONDS. */
@@ -16,7 +18,15 @@ export const errorStatus = {
   /** A change that clashes with what is there (admin area: a name another person already has). */
   conflict: 409,
   rate_limited: 429,
+  /** The upload's body did not arrive within BODY_READ_TIMEOUT_MS. */
+  body_timeout: 408,
+  /** The recognition ran past RECOGNITION_DEADLINE_MS: its slot was freed and its work cancelled. */
+  deadline: 504,
+  /** The client went away while its recognition waited or ran (logged and counted; nobody receives it). */
+  cancelled: 499,
   busy: 503,
+  /** A DELETE whose files could not all be removed yet: the result is hidden, the removal retried (sweep) — answered 503, not 204. */
+  delete_incomplete: 503,
   timeout: 503,
   upstream_error: 502,
   upstream_config: 502,

@@ -13,28 +13,35 @@ export type AwsErrorType =
   | 'UnknownOperationException'
   | 'SerializationException'
   | 'UnrecognizedClientException'
-  | 'InvalidSignatureException';
+  | 'InvalidSignatureException'
+  | 'InvalidS3ObjectException'
+  | 'InvalidPaginationTokenException'
+  | 'IdempotentParameterMismatchException';
 
 const statusByType: Partial<Record<AwsErrorType, number>> = {
   InternalServerError: 500,
   UnrecognizedClientException: 403,
   InvalidSignatureException: 403,
+  AccessDeniedException: 403,
 };
 
 /** An error answered in AWS JSON 1.1's shape: `{"__type": ..., "Message": ...}` with 400, 403 or 500. */
 export class AwsError extends Error {
   readonly type: AwsErrorType;
   readonly retryAfterSeconds?: number;
+  /** An HTTP status other than the type's own (429 for a per-client limit, 504 past the deadline). */
+  private readonly statusOverride?: number;
 
-  constructor(type: AwsErrorType, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(type: AwsErrorType, message: string, options?: { cause?: unknown; retryAfterSeconds?: number; status?: number }) {
     super(message, { cause: options?.cause });
     this.name = 'AwsError';
     this.type = type;
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.statusOverride = options?.status;
   }
 
   get status(): number {
-    return statusByType[this.type] ?? 400;
+    return this.statusOverride ?? statusByType[this.type] ?? 400;
   }
 }
 
@@ -43,6 +50,7 @@ const typeByCode: Record<ErrorCode, AwsErrorType> = {
   image_too_small: 'InvalidParameterException',
   unsupported_type: 'InvalidImageFormatException',
   too_large: 'ImageTooLargeException',
+  no_face: 'InvalidParameterException',
   no_video_stream: 'InvalidParameterException',
   too_long: 'InvalidParameterException',
   not_found: 'ResourceNotFoundException',
@@ -51,7 +59,12 @@ const typeByCode: Record<ErrorCode, AwsErrorType> = {
   conflict: 'InvalidParameterException',
   // The SDK retries ThrottlingException with back-off, which is what a busy server wants.
   rate_limited: 'ThrottlingException',
+  body_timeout: 'InvalidParameterException',
+  // Past RECOGNITION_DEADLINE_MS: answered 504 (the SDK retries 5xx); the same photo may well pass when the server is quieter.
+  deadline: 'InternalServerError',
+  cancelled: 'InternalServerError',
   busy: 'ThrottlingException',
+  delete_incomplete: 'InternalServerError',
   // A request that waited too long in the recognition queue: the server is overloaded, retry later.
   timeout: 'ThrottlingException',
   upstream_error: 'InternalServerError',
@@ -61,14 +74,19 @@ const typeByCode: Record<ErrorCode, AwsErrorType> = {
   internal: 'InternalServerError',
 };
 
+const statusByCode: Partial<Record<ErrorCode, number>> = { rate_limited: 429, deadline: 504, cancelled: 499, not_ready: 503 };
+
 /** Turns anything thrown while serving a request into an AwsError; internal details are logged, not sent. */
 export function toAwsError(error: unknown): AwsError {
   if (error instanceof AwsError) return error;
   if (error instanceof AppError) {
     const type = typeByCode[error.code];
-    if (type === 'InternalServerError') log.error({ err: error }, 'rekognition endpoint: internal error');
-    const message = type === 'InternalServerError' ? 'Internal server error. Please try again.' : error.message;
-    return new AwsError(type, message, { cause: error, retryAfterSeconds: error.retryAfterSeconds });
+    // Our own statuses where they say more than the type's (429 per-client limit, 504 deadline, 503 engine restarting).
+    const status = statusByCode[error.code];
+    const expected = status !== undefined;
+    if (type === 'InternalServerError' && !expected) log.error({ err: error }, 'rekognition endpoint: internal error');
+    const message = type === 'InternalServerError' && !expected ? 'Internal server error. Please try again.' : error.message;
+    return new AwsError(type, message, { cause: error, retryAfterSeconds: error.retryAfterSeconds, ...(expected ? { status } : {}) });
   }
   log.error({ err: error }, 'rekognition endpoint: unexpected error');
   return new AwsError('InternalServerError', 'Internal server error. Please try again.', { cause: error });
