@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import { optOutFilter } from '../recognizer/opt-out';
 import { deleteTokenFromHeaders, verifyDeleteToken } from '../security/delete-token';
 import { getVideoStore, type StoredVideo, type VideoStatus } from '../store';
+import type { VideoProbe } from '../video/ffmpeg';
 import type { VideoPerson } from '../video/types';
 import { resolvedOptOutIds } from './recognitions';
 import { wakeVideoJobs } from './video-jobs';
@@ -33,7 +34,7 @@ export interface VideoView {
   status: VideoStatus;
   statusMessage: string | null;
   progress: { framesDone: number; framesPlanned: number; percent: number };
-  video: { durationMs: number; width: number; height: number; codec: string; format: string; frameRate: number; mimeType: string; colorRange: 'FULL' | 'LIMITED' };
+  video: VideoProbe & { mimeType: string };
   intervalMs: number;
   celebrities: PersonView[];
   unknownPersons: PersonView[];
