@@ -10,12 +10,17 @@ import type { Recognizer } from '../recognizer/types';
 import { AwsError, awsErrorResponse, awsJsonResponse } from './aws-error';
 import { readBodyLimited } from './body';
 import { getCelebrityInfoRequestSchema, recognizeCelebritiesRequestSchema } from './schema';
+import {
+  getCelebrityRecognition, getCelebrityRecognitionRequestSchema, startCelebrityRecognition, startCelebrityRecognitionRequestSchema, type VideoJobsPort,
+} from './video';
 import { verifySignature, type EndpointCredentials } from './signature';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
 
 export interface EndpointOptions {
   getRecognizer: () => Promise<Recognizer>;
+  /** The video jobs behind StartCelebrityRecognition / GetCelebrityRecognition (absent: those operations are unknown). */
+  videos?: VideoJobsPort;
   /** When both keys are set, only requests SigV4-signed with this key pair are served. */
   config: Pick<AppConfig, 'REKOGNITION_ACCESS_KEY_ID' | 'REKOGNITION_SECRET_ACCESS_KEY'>;
   /** Largest decoded Image.Bytes, bytes (Rekognition: 5 MB). */
@@ -49,7 +54,14 @@ export async function handleRekognitionRequest(request: Request, options: Endpoi
     const payload = parseJson(body);
     if (operation === 'RecognizeCelebrities') return awsJsonResponse(await recognizeCelebrities(payload, options), requestId);
     if (operation === 'GetCelebrityInfo') return awsJsonResponse(await getCelebrityInfo(payload, options), requestId);
-    throw new AwsError('UnknownOperationException', `Unknown operation "${request.headers.get('x-amz-target') ?? ''}". Supported: RecognizeCelebrities, GetCelebrityInfo.`);
+    if (options.videos && operation === 'StartCelebrityRecognition') {
+      return awsJsonResponse(await startCelebrityRecognition(parseWith(startCelebrityRecognitionRequestSchema, payload), options.videos), requestId);
+    }
+    if (options.videos && operation === 'GetCelebrityRecognition') {
+      return awsJsonResponse(await getCelebrityRecognition(parseWith(getCelebrityRecognitionRequestSchema, payload), options.videos), requestId);
+    }
+    const supported = ['RecognizeCelebrities', 'GetCelebrityInfo', ...(options.videos ? ['StartCelebrityRecognition', 'GetCelebrityRecognition'] : [])];
+    throw new AwsError('UnknownOperationException', `Unknown operation "${request.headers.get('x-amz-target') ?? ''}". Supported: ${supported.join(', ')}.`);
   } catch (error) {
     return awsErrorResponse(error, requestId);
   }
