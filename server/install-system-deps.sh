@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (Chromium for Playwright, nginx for the deploy smoke test) and
+# Installs the Debian packages the tests need (Chromium for Playwright, nginx for the deploy smoke test), ffmpeg
+# (the app decodes videos with it) and
 # libjpeg's headers, which npm ci needs to build the engine's C addon (native/image-kernels).
 # Idempotent: does nothing when all are present. Needs root (or sudo) the first time.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# ffmpeg/ffprobe decode uploaded videos (lib/video/ffmpeg.ts) and make the test clips.
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 [ -f /usr/include/jpeglib.h ] || [ -f "/usr/include/$(uname -m)-linux-gnu/jpeglib.h" ] || missing+=(libjpeg-dev)
+# With package names as arguments (npm run app passes ffmpeg), only those of them that are missing.
+if [ $# -gt 0 ]; then
+  wanted=()
+  for package in "${missing[@]}"; do [[ " $* " == *" $package "* ]] && wanted+=("$package"); done
+  missing=("${wanted[@]}")
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

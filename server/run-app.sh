@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip NEXT_TELEMETRY_DISABLED=1
 
+# Videos are decoded with Debian's ffmpeg (docs/video.md); photos need nothing from the system.
+bash server/install-system-deps.sh ffmpeg
 [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund
 bash server/rebuild-addon-if-stale.sh
 npm run --silent setup:models
