@@ -9,6 +9,9 @@ export { decodeImage } from './decode';
 export { DETECTION_THRESHOLD, type FoundFaces } from './stages/detect';
 export { EMBEDDING_MODEL_FILE, EMBEDDING_SIZE, type FaceEmbedding } from './nets/embedder';
 export { FACE_PROBE, faceSpaceScore, type FaceProbe } from './faceness';
+/** The CPU and each net's ONNX Runtime graph optimisation (FaceEngine.graphs): benchmarks print them. */
+export { hostCpu, type HostCpu } from './host-cpu';
+export { GRAPH_SETTINGS, type GraphChoice, type GraphSetting } from './graph-choice';
 /** Which decoder and pixel loops run (libjpeg or sharp, C or JavaScript): benchmarks print them. */
 export { jpegDecoder } from './decode';
 export { pixelKernelsIn } from './native';

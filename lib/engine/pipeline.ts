@@ -2,8 +2,12 @@
  * The engine's pipeline: loads every net once, then per photo decode → detect → for each box its
  * recognition (landmarks → align → embed → faceness) with the attribute nets beside it. See docs/engine.md.
  */
+import { basename } from 'node:path';
 import { limits } from '../limits';
+import { log } from '../observability/log';
 import { decodeImage } from './decode';
+import { graphPolicyFrom, type GraphChoice, type GraphPolicy } from './graph-choice';
+import { hostCpu } from './host-cpu';
 import type { Detection, RgbImage, ScaledImage } from './image';
 import { loadDetector } from './nets/detector';
 import { loadEmbedder, type FaceEmbedding } from './nets/embedder';
@@ -11,7 +15,7 @@ import { loadExpression } from './nets/expression';
 import { loadLandmarker } from './nets/landmarks';
 import { loadPose } from './nets/pose';
 import { loadSsr } from './nets/ssrnet';
-import { inProcessHost, type ModelHost } from './runtime';
+import { inProcessHost, type LoadedModel, type ModelHost } from './runtime';
 import { predictAttributes } from './stages/attributes';
 import { detectFaces, type DetectOptions, type FoundFaces } from './stages/detect';
 import { embedBox, recognizeFace, type RecognitionNets } from './stages/recognize';
@@ -30,16 +34,22 @@ export interface EngineOptions {
   netWorkers?: number;
   /** Intra-op threads per session (default 1 with workers; 2 in the calling thread, this box's cores). */
   intraOpThreads?: number;
+  /**
+   * ONNX Runtime graph optimisations per net (default: env ENGINE_GRAPH_OPTIMIZATION, else 'auto'): 'auto'
+   * times the candidates the first time a CPU is met and keeps the choice in `.derived/`; a setting forces it.
+   */
+  graphOptimization?: GraphPolicy;
 }
 
 /** The hosts the nets' sessions live in, and how to close them all. */
 async function createHosts(options: EngineOptions): Promise<{ host: ModelHost; landmarkHost: ModelHost; close: () => Promise<void> }> {
   const workers = options.netWorkers ?? 2;
+  const graphPolicy = options.graphOptimization ?? graphPolicyFrom(process.env.ENGINE_GRAPH_OPTIMIZATION);
   const host = workers > 0
-    ? await createWorkerHost({ workers, intraOpThreads: options.intraOpThreads ?? 1 })
-    : inProcessHost({ intraOpThreads: options.intraOpThreads ?? 2 });
+    ? Object.assign(await createWorkerHost({ workers, intraOpThreads: options.intraOpThreads ?? 1 }), { graphPolicy })
+    : inProcessHost({ intraOpThreads: options.intraOpThreads ?? 2, graphPolicy });
   // The 0.35 ms landmark net runs in this thread: a worker round trip cost more than the run itself.
-  const landmarkHost = workers > 0 ? inProcessHost({ intraOpThreads: 1 }) : host;
+  const landmarkHost = workers > 0 ? inProcessHost({ intraOpThreads: 1, graphPolicy }) : host;
   const close = async () => {
     await Promise.all(landmarkHost === host ? [host.close()] : [host.close(), landmarkHost.close()]);
   };
@@ -57,17 +67,32 @@ async function settleLoads<T extends readonly Promise<unknown>[]>(loads: T, clos
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
+/** Each net's graph optimisation, by file name, logged once per engine (what bench:engine prints too). */
+function graphChoices(models: readonly LoadedModel[], loadMs: number): Record<string, GraphChoice> {
+  const graphs = Object.fromEntries(models.flatMap((m) => (m.graph ? [[basename(m.name), m.graph]] : [])));
+  const cpu = hostCpu();
+  const measured = Object.entries(graphs).filter(([, g]) => g.source === 'measured').map(([net]) => net);
+  log.info(
+    { cpu: cpu.model, extensions: cpu.extensions.join(' '), graphs: Object.fromEntries(Object.entries(graphs).map(([net, g]) => [net, g.setting])), measured, loadMs: Math.round(loadMs) },
+    measured.length ? 'engine: graph optimisation measured for this CPU' : 'engine: graph optimisation per net',
+  );
+  for (const net of measured) log.info({ net, setting: graphs[net]!.setting, timingsMs: graphs[net]!.timingsMs }, 'engine: graph settings timed');
+  return graphs;
+}
+
 /**
  * Loads every model once and returns the engine. Rejects, naming the file, when a model is missing or is
  * not the expected net.
  */
 export async function createEngine(options: EngineOptions): Promise<FaceEngine> {
+  const started = performance.now();
   const { host, landmarkHost, close } = await createHosts(options);
   const dir = options.modelDir;
   const [detector, landmarker, embedder, expression, pose, age, gender] = await settleLoads(
     [loadDetector(dir, host), loadLandmarker(dir, landmarkHost), loadEmbedder(dir, host), loadExpression(dir, host), loadPose(dir, host), loadSsr(dir, 'age', host), loadSsr(dir, 'gender', host)] as const,
     close,
   );
+  const graphs = graphChoices([detector, landmarker, embedder, expression, pose, age, gender].map((net) => net.model), performance.now() - started);
   const recognitionNets: RecognitionNets = { landmarker, embedder };
   const attributeNets = { expression, pose, age, gender };
 
@@ -117,7 +142,7 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     return { width: img.width, height: img.height, faces, timings };
   }
 
-  return { analyze, close };
+  return { analyze, close, graphs };
 }
 
 /** The recognition chain stage by stage, without the faceness verdict: for lab code (eval/train-face-probe.ts). */

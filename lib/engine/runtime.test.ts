@@ -1,18 +1,27 @@
-/** loadModel's files in models/.derived (rewritten graphs, ORT's optimized graphs): written once, reused, refreshed, optional. */
+/**
+ * loadModel's files in models/.derived (rewritten graphs, ORT's optimized graphs, graph setting choices): written
+ * once, reused, refreshed, optional; each graph setting's saved graph answering as that setting at load.
+ */
 import { copyFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freeDetectorInputSize } from './onnx-rewrite';
+import { freeDetectorInputSize, opTypeCounts } from './onnx-rewrite';
 import * as ort from 'onnxruntime-node';
+import { GRAPH_SETTINGS } from './graph-choice';
 import { optimizationKey } from './optimized-model';
 import { inProcessHost, loadModel, runModel, sessionOptions, type GraphRewrite } from './runtime';
+import { createWorkerHost } from './worker-host';
 
 const MODELS = resolve(import.meta.dirname, '../../models');
 const DETECT = join(MODELS, 'fr_detect.onnx');
 const LANDMARK = join(MODELS, 'fr_landmark.onnx');
-/** Rewritten graphs are named <net>.<rewrite id>.<size>-<mtime>.onnx; optimized ones end in .<ORT version>-<CPU hash>.onnx. */
-const isOptimized = (name: string) => name.endsWith(`.${optimizationKey()}.onnx`);
+/**
+ * Rewritten graphs are named <net>.<rewrite id>.<size>-<mtime>.onnx; optimized ones end in
+ * .<ORT version>-<CPU hash>.<graph setting>.onnx; graph setting choices in .<ORT version>-<CPU hash>.graph.json.
+ */
+const isOptimized = (name: string) => GRAPH_SETTINGS.some((setting) => name.endsWith(`.${optimizationKey()}.${setting}.onnx`));
+const isRewritten = (name: string) => name.endsWith('.onnx') && !isOptimized(name);
 
 /** The detector's free-size rewrite, counting how often it actually runs. */
 function countingRewrite(): GraphRewrite & { runs: number } {
@@ -51,7 +60,7 @@ describe('rewritten graphs kept as files', () => {
     try {
       const first = await loadModel(model, host, { rewrite });
       expect(first.outputNames).toEqual(['scores', 'locations']);
-      const derived = (await readdir(join(dir, '.derived'))).filter((name) => !isOptimized(name));
+      const derived = (await readdir(join(dir, '.derived'))).filter(isRewritten);
       expect(derived).toHaveLength(1);
       expect(derived[0]).toMatch(/^fr_detect\.free-size-test\.\d+-\d+\.onnx$/);
       const second = await loadModel(model, host, { rewrite });
@@ -60,7 +69,7 @@ describe('rewritten graphs kept as files', () => {
       await utimes(model, new Date(), new Date(Date.now() + 60_000)); // a new model file
       await loadModel(model, host, { rewrite });
       expect(rewrite.runs).toBe(2);
-      expect((await readdir(join(dir, '.derived'))).filter((name) => !isOptimized(name))).toHaveLength(2);
+      expect((await readdir(join(dir, '.derived'))).filter(isRewritten)).toHaveLength(2);
     } finally {
       await host.close();
     }
@@ -90,7 +99,7 @@ describe("ORT's optimized graphs kept as files", () => {
     try {
       const loaded = await loadModel(model, host);
       const saved = (await readdir(join(dir, '.derived'))).filter(isOptimized);
-      expect(saved).toEqual([expect.stringMatching(/^fr_landmark\.\d+-\d+\.ort[\d.]+-[0-9a-f]{10}\.onnx$/)]);
+      expect(saved).toEqual([expect.stringMatching(/^fr_landmark\.\d+-\d+\.ort[\d.]+-[0-9a-f]{10}\.all\.onnx$/)]);
       const savedAt = (await stat(join(dir, '.derived', saved[0]!))).mtimeMs;
       const out = (await runModel(loaded, { input: { data: landmarkInput(), dims: [1, 1, 64, 64] } }, ['output'])).output;
       const expected = (await reference.run({ input: new ort.Tensor('float32', landmarkInput(), [1, 1, 64, 64]) })).output!.data as Float32Array;
@@ -129,6 +138,69 @@ describe("ORT's optimized graphs kept as files", () => {
     try {
       const loaded = await loadModel(join(dir, 'fr_landmark.onnx'), host);
       expect((await runModel(loaded, { input: { data: landmarkInput(), dims: [1, 1, 64, 64] } }, ['output'])).output).toHaveLength(136);
+    } finally {
+      await host.close();
+    }
+  });
+});
+
+describe('graph settings per net (graph-choice.ts)', () => {
+  const landmarkFeed = () => ({ input: { data: landmarkInput(), dims: [1, 1, 64, 64] } });
+  const reference = async (setting: (typeof GRAPH_SETTINGS)[number]) => {
+    const session = await ort.InferenceSession.create(LANDMARK, sessionOptions(1, setting));
+    try {
+      return Array.from((await session.run({ input: new ort.Tensor('float32', landmarkInput(), [1, 1, 64, 64]) })).output!.data as Float32Array);
+    } finally {
+      await session.release();
+    }
+  };
+
+  it("saves each setting's optimized graph, which answers bit for bit as that setting optimized at load", async () => {
+    const dir = await modelDir();
+    for (const setting of GRAPH_SETTINGS) {
+      const host = inProcessHost({ intraOpThreads: 1, graphPolicy: setting });
+      try {
+        const loaded = await loadModel(join(dir, 'fr_landmark.onnx'), host, { probe: { name: 'input', dims: [1, 1, 64, 64] } });
+        expect(loaded.graph).toEqual({ setting, timingsMs: {}, source: 'forced' });
+        const saved = (await readdir(join(dir, '.derived'))).find((name) => name.endsWith(`.${optimizationKey()}.${setting}.onnx`));
+        expect(saved).toBeDefined();
+        // The setting took effect: only 'all' converts back from ORT's NCHWc layout.
+        expect(opTypeCounts(new Uint8Array(await readFile(join(dir, '.derived', saved!)))).ReorderOutput !== undefined).toBe(setting === 'all');
+        expect(Array.from((await runModel(loaded, landmarkFeed(), ['output'])).output)).toEqual(await reference(setting));
+      } finally {
+        await host.close();
+      }
+    }
+  });
+
+  it('auto: times the candidates on the probe input once, keeps the choice, and reads it at the next load', async () => {
+    const dir = await modelDir();
+    const host = inProcessHost({ intraOpThreads: 1 });
+    const probe = { name: 'input', dims: [1, 1, 64, 64] };
+    try {
+      const first = await loadModel(join(dir, 'fr_landmark.onnx'), host, { probe });
+      expect(first.graph?.source).toBe('measured');
+      expect(Object.keys(first.graph!.timingsMs).sort()).toEqual([...GRAPH_SETTINGS].sort());
+      const stored = (await readdir(join(dir, '.derived'))).filter((name) => name.endsWith('.graph.json'));
+      expect(stored).toEqual([expect.stringMatching(new RegExp(`^fr_landmark\\.\\d+-\\d+\\.${optimizationKey().replaceAll('.', '\\.')}\\.graph\\.json$`))]);
+      const second = await loadModel(join(dir, 'fr_landmark.onnx'), host, { probe });
+      expect(second.graph).toEqual({ ...first.graph, source: 'stored' });
+      expect((await readdir(join(dir, '.derived'))).filter((name) => name.endsWith(`.${first.graph!.setting}.onnx`))).toHaveLength(1);
+      // Without a probe input a net is not timed: it runs at the default.
+      expect((await loadModel(join(dir, 'fr_detect.onnx'), host)).graph).toEqual({ setting: 'all', timingsMs: {}, source: 'default' });
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('runs the chosen setting in a worker when the model folder cannot keep the saved graph (a temporary one is loaded)', async () => {
+    const dir = await modelDir();
+    await writeFile(join(dir, '.derived'), 'not a folder');
+    const host = { ...(await createWorkerHost({ workers: 1 })), graphPolicy: 'extended' as const };
+    try {
+      const loaded = await loadModel(join(dir, 'fr_landmark.onnx'), host);
+      expect(loaded.graph?.setting).toBe('extended');
+      expect(Array.from((await runModel(loaded, landmarkFeed(), ['output'])).output)).toEqual(await reference('extended'));
     } finally {
       await host.close();
     }

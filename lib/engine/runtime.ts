@@ -8,7 +8,9 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { derivedFileReady, writeDerivedFile } from './derived-file';
-import { optimizedModelFile } from './optimized-model';
+import { chooseGraphSetting, DEFAULT_GRAPH_SETTING, GRAPH_SETTINGS, graphChoice, withGraphSetting, type GraphChoice, type GraphPolicy, type GraphSetting, type SettingTimings } from './graph-choice';
+import { hostCpu } from './host-cpu';
+import { optimizedModelFile, temporaryOptimizedModel } from './optimized-model';
 
 /** A float32 tensor as plain data: `data.length` is the product of `dims`. */
 export interface FloatTensor {
@@ -28,6 +30,8 @@ export interface LoadedModel {
    */
   run(feeds: Record<string, FloatTensor>, outputs: readonly string[]): Promise<Record<string, Float32Array>>;
   release(): Promise<void>;
+  /** The graph optimisation it runs with and why (set by loadModel; graph-choice.ts). */
+  graph?: GraphChoice;
 }
 
 /** How to load one net. */
@@ -49,6 +53,8 @@ export interface LoadOptions {
 export interface ModelHost {
   load(path: string, options?: LoadOptions): Promise<LoadedModel>;
   close(): Promise<void>;
+  /** How loadModel picks each net's graph optimisations (default 'auto': measured once per CPU). */
+  graphPolicy?: GraphPolicy;
 }
 
 /**
@@ -56,8 +62,8 @@ export interface ModelHost {
  * Spinning stays off: every session has its own intra-op pool, and pools spinning between kernels on a
  * 2-core box starve the session that has work (measured: 17 → 70 ms for the two embedding runs).
  */
-export function sessionOptions(intraOpThreads: number): ort.InferenceSession.SessionOptions {
-  return {
+export function sessionOptions(intraOpThreads: number, graph: GraphSetting = 'all'): ort.InferenceSession.SessionOptions {
+  return withGraphSetting({
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: intraOpThreads,
@@ -73,7 +79,7 @@ export function sessionOptions(intraOpThreads: number): ort.InferenceSession.Ses
     // per run was mmapped and page-faulted afresh every run (~4,000 faults, ~9 ms of CPU a photo).
     enableMemPattern: false,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
-  };
+  }, graph);
 }
 
 /** Runs an ORT session with plain feeds and returns the named float32 outputs (shared with the worker). */
@@ -99,9 +105,10 @@ export async function runSession(
  * Sessions in the calling thread. onnxruntime-node runs one inference at a time per thread, so only
  * intra-op threads use more cores; the worker host runs nets side by side instead.
  */
-export function inProcessHost(settings: { intraOpThreads: number }): ModelHost {
+export function inProcessHost(settings: { intraOpThreads: number; graphPolicy?: GraphPolicy }): ModelHost {
   const loaded = new Set<LoadedModel>();
   return {
+    ...(settings.graphPolicy ? { graphPolicy: settings.graphPolicy } : {}),
     async load(path, { bytes, file, preOptimized } = {}) {
       const options = { ...sessionOptions(settings.intraOpThreads), ...(preOptimized ? { graphOptimizationLevel: 'disabled' as const } : {}) };
       const session = await (bytes ? ort.InferenceSession.create(bytes, options) : ort.InferenceSession.create(file ?? path, options));
@@ -147,27 +154,108 @@ async function rewritten(path: string, rewrite: GraphRewrite): Promise<{ file: s
   return (await writeDerivedFile(file, (partial) => writeFile(partial, bytes))) ? { file } : { bytes };
 }
 
+/** The fixed input the graph settings are timed on: one float32 input of these dims (a smooth pattern in −0.8..0.8). */
+export interface ProbeInput {
+  name: string;
+  dims: readonly number[];
+}
+
 /**
- * Loads an ONNX model once per engine, through `rewrite` when given, from ORT's saved optimized graph when
- * one can be kept (optimized-model.ts). Rejects with a message naming the file when it is missing or invalid.
+ * Timed runs per candidate, after one untimed: at least `min`, up to `max` while the candidates' runs have
+ * taken less than `budgetMs` each (the 40-55 ms expression net gets 3-4, the small nets 7).
  */
-export async function loadModel(path: string, host: ModelHost, options: { rewrite?: GraphRewrite; pin?: number } = {}): Promise<LoadedModel> {
-  const { rewrite, pin } = options;
-  const pinned = pin !== undefined ? { pin } : {};
+const PROBE_RUNS = { min: 3, max: 7, budgetMs: 150 };
+
+/**
+ * The median and fastest ms of one single-threaded run of the model per graph setting, on the probe input.
+ * The candidates' sessions are open side by side and their runs interleaved, so a noisy neighbour slows all
+ * of them alike. A setting the net fails to load with is left out.
+ */
+export async function timeGraphSettings(model: string | Uint8Array, probe: ProbeInput, settings: readonly GraphSetting[] = GRAPH_SETTINGS, runs = PROBE_RUNS): Promise<SettingTimings> {
+  const sessions: Array<{ setting: GraphSetting; session: ort.InferenceSession; samples: number[] }> = [];
   try {
-    const source = rewrite ? await rewritten(path, rewrite) : { file: path };
-    if ('file' in source) {
-      const optimized = await optimizedModelFile(source.file, join(dirname(path), '.derived'), sessionOptions(1));
-      if (optimized) {
-        try {
-          return await host.load(path, { file: optimized, preOptimized: true, ...pinned });
-        } catch {
-          // A damaged saved graph: drop it (the next start writes it again) and optimize at load this time.
-          await rm(optimized, { force: true }).catch(() => undefined);
-        }
+    for (const setting of settings) {
+      const options = sessionOptions(1, setting);
+      const session = await (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options)).catch(() => null);
+      if (session) sessions.push({ setting, session, samples: [] });
+    }
+    const size = probe.dims.reduce((n, d) => n * d, 1);
+    const data = Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.013) * 0.8);
+    const feeds = { [probe.name]: new ort.Tensor('float32', data, [...probe.dims]) };
+    for (const { session } of sessions) await session.run(feeds);
+    const started = performance.now();
+    for (let round = 0; round < runs.max; round++) {
+      if (round >= runs.min && performance.now() - started > runs.budgetMs * sessions.length) break;
+      // Each round starts with another candidate, so none always runs first after a pause.
+      for (let k = 0; k < sessions.length; k++) {
+        const entry = sessions[(round + k) % sessions.length]!;
+        const start = performance.now();
+        await entry.session.run(feeds);
+        entry.samples.push(performance.now() - start);
       }
     }
-    return await host.load(path, { ...source, ...pinned });
+    const ms = (v: number) => Math.round(v * 1000) / 1000;
+    return Object.fromEntries(sessions.map(({ setting, samples }) => {
+      const sorted = [...samples].sort((a, b) => a - b);
+      return [setting, { medianMs: ms(sorted[Math.floor(sorted.length / 2)]!), minMs: ms(sorted[0]!) }];
+    }));
+  } finally {
+    await Promise.all(sessions.map(({ session }) => session.release()));
+  }
+}
+
+/** One net's candidates timed at a time per process: two nets timed side by side would skew each other. */
+let timing: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const result = timing.then(work);
+  timing = result.catch(() => undefined);
+  return result;
+}
+
+/** The graph setting `source` runs with under `policy`: forced, read from `.derived/`, or measured now. */
+async function chooseGraph(source: { file: string } | { bytes: Uint8Array }, derivedDir: string, policy: GraphPolicy, probe: ProbeInput | undefined): Promise<GraphChoice> {
+  if (policy !== 'auto') return { setting: policy, timingsMs: {}, source: 'forced' };
+  // Only onnxruntime-node's CPU provider has these settings (the benchmark's onnxruntime-web peer runs this
+  // code too), and a net without a probe input cannot be timed.
+  if (ort.env.versions.node === undefined || !probe) return { setting: DEFAULT_GRAPH_SETTING, timingsMs: {}, source: 'default' };
+  if ('bytes' in source) {
+    // A read-only model folder: nothing can be kept, so every start measures.
+    const timingsMs = await oneAtATime(() => timeGraphSettings(source.bytes, probe));
+    return { setting: chooseGraphSetting(timingsMs), timingsMs, source: 'measured' };
+  }
+  return graphChoice(source.file, derivedDir, { cpu: hostCpu(), ortVersion: ort.env.versions.common }, () => oneAtATime(() => timeGraphSettings(source.file, probe)));
+}
+
+/**
+ * Loads an ONNX model once per engine, through `rewrite` when given, with the graph optimisations chosen
+ * for this net on this CPU (graph-choice.ts; timed on `probe` the first time), from ORT's saved optimized
+ * graph when one can be kept (optimized-model.ts). Rejects with a message naming the file when it is
+ * missing or invalid.
+ */
+export async function loadModel(path: string, host: ModelHost, options: { rewrite?: GraphRewrite; pin?: number; probe?: ProbeInput } = {}): Promise<LoadedModel> {
+  const { rewrite, pin, probe } = options;
+  const pinned = pin !== undefined ? { pin } : {};
+  const derivedDir = join(dirname(path), '.derived');
+  try {
+    const source = rewrite ? await rewritten(path, rewrite) : { file: path };
+    const graph = await chooseGraph(source, derivedDir, host.graphPolicy ?? 'auto', probe);
+    const saved = 'file' in source ? await optimizedModelFile(source.file, derivedDir, sessionOptions(1), graph.setting) : null;
+    if (saved) {
+      try {
+        return Object.assign(await host.load(path, { file: saved, preOptimized: true, ...pinned }), { graph });
+      } catch {
+        // A damaged saved graph: drop it (the next start writes it again) and optimize at load this time.
+        await rm(saved, { force: true }).catch(() => undefined);
+      }
+    }
+    if (graph.setting !== DEFAULT_GRAPH_SETTING) {
+      // Hosts optimize at load with 'all' only: another setting's graph is optimized here, into a private
+      // temporary folder (the model folder is read-only, or its saved graph was damaged).
+      const temporary = await temporaryOptimizedModel('file' in source ? source.file : source.bytes, basename(path, '.onnx'), sessionOptions(1), graph.setting);
+      if (temporary) return Object.assign(await host.load(path, { file: temporary, preOptimized: true, ...pinned }), { graph });
+    }
+    const atLoad = graph.setting === DEFAULT_GRAPH_SETTING ? graph : { ...graph, setting: DEFAULT_GRAPH_SETTING };
+    return Object.assign(await host.load(path, { ...source, ...pinned }), { graph: atLoad });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Could not load face model ${path}: ${reason}. Run \`npm run setup:models\`.`, { cause: error });
@@ -210,7 +298,7 @@ export async function loadSingleTensorModel(
   dims: readonly number[],
   options: { rewrite?: GraphRewrite; pin?: number } = {},
 ): Promise<SingleTensorModel> {
-  const model = await loadModel(path, host, options);
+  const model = await loadModel(path, host, { ...options, probe: { name: 'input', dims } });
   assertModelIO(model, ['input'], ['output']);
   return {
     model,

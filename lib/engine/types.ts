@@ -1,4 +1,5 @@
 import type { ComparedFace } from '../contract/rekognition';
+import type { GraphChoice } from './graph-choice';
 
 /** A face box in pixels of the (EXIF auto-oriented) image. */
 export interface PixelBox {
@@ -64,4 +65,6 @@ export interface ImageAnalysis {
 export interface FaceEngine {
   analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<ImageAnalysis>;
   close(): Promise<void>;
+  /** The ONNX Runtime graph optimisation each net runs with on this host, by file name (graph-choice.ts). */
+  readonly graphs: Readonly<Record<string, GraphChoice>>;
 }

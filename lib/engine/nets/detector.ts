@@ -111,7 +111,11 @@ export interface DetectorModel {
 
 /** Loads fr_detect.onnx from the model folder. */
 export async function loadDetector(modelDir: string, host: ModelHost): Promise<DetectorModel> {
-  const model = await loadModel(path.join(modelDir, DETECTOR_FILE), host, { rewrite: { id: 'free-size-1', apply: (bytes) => freeDetectorInputSize(bytes).bytes } });
+  const model = await loadModel(path.join(modelDir, DETECTOR_FILE), host, {
+    rewrite: { id: 'free-size-1', apply: (bytes) => freeDetectorInputSize(bytes).bytes },
+    // Graph settings are timed at the size the net was trained at (runtime.ts timeGraphSettings).
+    probe: { name: 'input', dims: [1, 3, DETECTOR_TRAINED_SIZE.height, DETECTOR_TRAINED_SIZE.width] },
+  });
   assertModelIO(model, ['input'], ['scores', 'locations']);
   return {
     model,

@@ -33,7 +33,8 @@ export interface PoseModel {
 
 /** Loads fr_pose.onnx from the model folder. */
 export async function loadPose(modelDir: string, host: ModelHost): Promise<PoseModel> {
-  const model = await loadModel(path.join(modelDir, POSE_FILE), host, { pin: 1 }); // one copy, beside the expression net's worker
+  // One copy, beside the expression net's worker.
+  const model = await loadModel(path.join(modelDir, POSE_FILE), host, { pin: 1, probe: { name: 'input', dims: [1, 3, POSE_INPUT, POSE_INPUT] } });
   assertModelIO(model, ['input'], OUTPUTS);
   return {
     model,

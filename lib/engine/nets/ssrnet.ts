@@ -32,7 +32,7 @@ export interface SsrModel {
 
 /** Loads fr_age.onnx or fr_gender.onnx from the model folder. */
 export async function loadSsr(modelDir: string, net: keyof typeof SSR_FILES, host: ModelHost): Promise<SsrModel> {
-  const model = await loadModel(path.join(modelDir, SSR_FILES[net]), host);
+  const model = await loadModel(path.join(modelDir, SSR_FILES[net]), host, { probe: { name: 'input', dims: [1, 3, SSR_INPUT, SSR_INPUT] } });
   assertModelIO(model, ['input'], SSR_OUTPUTS);
   return {
     model,
