@@ -3,6 +3,7 @@ import { GalleryNotice } from '@/components/layout/gallery-notice';
 import { RecentResults } from '@/components/recent/recent-results';
 import { UploadPanel } from '@/components/upload/upload-panel';
 import { checkHealth } from '@/lib/use-cases/health';
+import { videoLimits } from '@/lib/use-cases/upload-video';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,7 +35,7 @@ export default async function HomePage() {
         ) : null}
       </div>
       <GalleryNotice status={gallery} />
-      <UploadPanel />
+      <UploadPanel videoLimits={videoLimits()} />
       <ol className="mt-10 grid gap-4 sm:grid-cols-3">
         {steps.map((step, i) => (
           <li key={step.title} className="rounded-2xl border border-slate-200 bg-white/70 p-4">

@@ -1,6 +1,8 @@
 /** One of your results, kept only in this browser's localStorage. */
 export interface RecentResult {
   id: string;
+  /** A video's result lives at /v/{id}; absent for photos (results kept before videos existed). */
+  kind?: 'photo' | 'video';
   names: string[];
   faces: number;
   createdAt: string;

@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { limits } from '@/lib/limits';
 import { acceptedTypes, formatBytes } from './prepare-photo';
+import { isVideoFile, videoTypes, type VideoLimits } from './prepare-video';
 import { UploadStatus } from './upload-status';
 import { usePhotoUpload } from './use-photo-upload';
 
@@ -11,11 +12,14 @@ function firstFile(data: DataTransfer | null): File | null {
   return data.files[0] ?? [...data.items].find((item) => item.kind === 'file')?.getAsFile() ?? null;
 }
 
-/** Pick, drop or paste a photo: it is previewed and sent for recognition at once. */
-export function UploadPanel() {
+/**
+ * Pick, drop or paste a photo, or a video (`videoLimits` from the server turns videos on): it is previewed
+ * and sent for recognition at once.
+ */
+export function UploadPanel({ videoLimits }: { videoLimits?: VideoLimits } = {}) {
   const inputId = useId();
   const hintId = useId();
-  const { file, previewUrl, phase, problem, choose, reset, retry } = usePhotoUpload();
+  const { file, previewUrl, phase, problem, choose, reset, retry } = usePhotoUpload(videoLimits);
   const [dragging, setDragging] = useState(false);
   // The browser cannot draw some files (e.g. a text file named .jpg): show a neutral tile instead.
   const [unpreviewable, setUnpreviewable] = useState<string | null>(null);
@@ -69,7 +73,9 @@ export function UploadPanel() {
       >
         {previewUrl && file ? (
           <figure className="flex w-full flex-col items-center gap-3">
-            {unpreviewable === previewUrl ? (
+            {isVideoFile(file) ? (
+              <video src={previewUrl} muted playsInline preload="metadata" aria-label="Preview of the chosen video" className="max-h-80 w-auto max-w-full rounded-xl bg-black shadow-md" />
+            ) : unpreviewable === previewUrl ? (
               <div role="img" aria-label="Preview of the chosen photo" className="grid size-40 place-items-center rounded-xl bg-slate-200 text-sm text-slate-500">
                 No preview
               </div>
@@ -100,6 +106,7 @@ export function UploadPanel() {
                 or paste one with <kbd className="rounded border border-slate-300 bg-white px-1.5 py-0.5 font-sans text-xs">Ctrl</kbd>+
                 <kbd className="rounded border border-slate-300 bg-white px-1.5 py-0.5 font-sans text-xs">V</kbd> anywhere on this page ·
                 JPEG, PNG, WebP, AVIF or GIF
+                {videoLimits ? ` · or a video: MP4, MOV, WebM or MKV, up to ${formatBytes(videoLimits.maxBytes)} and ${Math.round(videoLimits.maxSeconds / 60)} min` : ''}
               </p>
             </div>
           </>
@@ -108,7 +115,7 @@ export function UploadPanel() {
           <input
             id={inputId}
             type="file"
-            accept={acceptedTypes.join(',')}
+            accept={[...acceptedTypes, ...(videoLimits ? [...videoTypes, '.mkv'] : [])].join(',')}
             aria-describedby={hintId}
             className="peer sr-only"
             disabled={working}

@@ -18,9 +18,11 @@ const titles: Record<string, string> = {
   rate_limited: 'Too many photos at once',
   timeout: 'That took too long',
   not_ready: 'Still warming up',
+  no_video_stream: 'That file has no picture',
+  too_long: 'That video is too long',
 };
 
-function problemFrom(xhr: XMLHttpRequest): PhotoProblem {
+export function problemFrom(xhr: XMLHttpRequest): PhotoProblem {
   let code = 'internal';
   let message = 'Something went wrong on our side. Please try again.';
   try {

@@ -4,7 +4,9 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { addRecent } from '@/components/recent/recent-store';
 import { checkPhoto, PhotoProblem, shrinkToUploadLimit } from './prepare-photo';
+import { checkVideo, isVideoFile, type VideoLimits } from './prepare-video';
 import { uploadPhoto } from './upload-request';
+import { uploadVideo } from './video-request';
 
 export type UploadPhase =
   | { name: 'idle' }
@@ -26,8 +28,11 @@ function toProblem(error: unknown): Problem {
   return { title: 'Something went wrong', message: 'Please try again.', retriable: true };
 }
 
-/** The upload flow's state: the chosen photo and its preview, the phase, and the last problem. */
-export function usePhotoUpload() {
+/**
+ * The upload flow's state: the chosen photo or video and its preview, the phase, and the last problem. A video
+ * is uploaded as it is and its page, with the job's progress, opens once the server has it.
+ */
+export function usePhotoUpload(videoLimits?: VideoLimits) {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
   const [previewUrl, setPreviewUrl] = useState<string | null>(null);
@@ -50,6 +55,14 @@ export function usePhotoUpload() {
     busy.current = true;
     setProblem(null);
     try {
+      if (videoLimits && isVideoFile(chosen)) {
+        setPhase({ name: 'uploading', progress: 0 });
+        const video = await uploadVideo(chosen, (progress) => setPhase({ name: 'uploading', progress: Math.min(progress, 0.999) }));
+        addRecent({ id: video.id, kind: 'video', names: [], faces: 0, createdAt: new Date().toISOString(), deleteToken: video.deleteToken });
+        setPhase({ name: 'done' });
+        router.push(`/v/${video.id}`);
+        return;
+      }
       setPhase({ name: 'shrinking' });
       const upload = await shrinkToUploadLimit(chosen);
       setPhase({ name: 'uploading', progress: 0 });
@@ -71,7 +84,7 @@ export function usePhotoUpload() {
     } finally {
       busy.current = false;
     }
-  }, [router]);
+  }, [router, videoLimits]);
 
   /** Sends the chosen photo again (after a problem such as a busy server). */
   const retry = useCallback(() => void (file && send(file)), [file, send]);
@@ -79,7 +92,8 @@ export function usePhotoUpload() {
   const choose = useCallback((chosen: File | null | undefined) => {
     if (!chosen || busy.current) return;
     try {
-      checkPhoto(chosen);
+      if (videoLimits && isVideoFile(chosen)) checkVideo(chosen, videoLimits);
+      else checkPhoto(chosen);
     } catch (error) {
       setProblem(toProblem(error));
       return;
@@ -89,7 +103,7 @@ export function usePhotoUpload() {
     setPreviewUrl(URL.createObjectURL(chosen));
     // The upload starts at once: nothing to confirm, and the result page is up sooner.
     void send(chosen);
-  }, [send]);
+  }, [send, videoLimits]);
 
   return { file, previewUrl, phase, problem, choose, reset, retry };
 }
