@@ -10,4 +10,9 @@ export const limits = {
   minSidePixels: 80,
   /** Rekognition returns at most 64 faces, largest first. */
   maxFaces: 64,
+  /**
+   * Most scans a JPEG may have: every scan is a decoder pass over the whole image, so thousands of them in a
+   * small file are a CPU bomb. Photos have 1 (baseline) or about 10 (progressive; at most 14 in our datasets).
+   */
+  maxJpegScans: 100,
 } as const;

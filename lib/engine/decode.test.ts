@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, decodeWithSharp, jpegDecoder } from './decode';
 import { loadNativeAddon, type NativeAddon } from './native';
+import { progressiveScanBomb, scanBomb } from '../../test/fuzz/jpeg-mutations';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const datasets = process.env.DATASETS_DIR ?? resolve(repoRoot, '../shared/datasets');
@@ -40,8 +41,8 @@ function setOrientationValue(jpeg: Uint8Array, value: number): void {
   throw new Error('no orientation entry');
 }
 
-async function decodeNative(bytes: Uint8Array, maxPixels = 40_000_000) {
-  return addon().decode(bytes, maxPixels);
+async function decodeNative(bytes: Uint8Array, maxPixels = 40_000_000, maxScans?: number) {
+  return addon().decode(bytes, maxPixels, maxScans);
 }
 
 describe('JPEG addon', () => {
@@ -98,7 +99,8 @@ describe('JPEG addon', () => {
 
   it('rejects what is not a JPEG, so decodeImage gives the usual errors', async () => {
     const garbage = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(await decodeNative(garbage)).toMatchObject({ fallback: 'error' });
+    // libjpeg warns (premature end) before it fails: the decode stops at the first warning, for sharp.
+    expect(await decodeNative(garbage)).toEqual({ fallback: 'warning', message: 'Premature end of JPEG file' });
     await expect(decodeImage(garbage)).rejects.toMatchObject({ code: 'invalid_input' });
     const png = new Uint8Array(await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).png().toBuffer());
     expect(await decodeNative(png)).toEqual({ fallback: 'not_jpeg' });
@@ -112,6 +114,18 @@ describe('JPEG addon', () => {
 
   it('refuses arguments of the wrong type', () => {
     expect(() => addon().decode('not bytes' as unknown as Uint8Array, 1)).toThrow(TypeError);
+  });
+
+  it('stops a JPEG with more scans than the limit as it reads them (progress monitor), and decodeImage refuses it without sharp', async () => {
+    // 883 valid scans (no warning along the way) of a 4 MP image: about 0.8 s for libjpeg or sharp to decode.
+    const bomb = progressiveScanBomb(2048, 13);
+    expect(await decodeNative(bomb, 40_000_000, 100_000)).toMatchObject({ width: 2048, height: 2048 });
+    expect(await decodeNative(bomb, 40_000_000, 100)).toEqual({ fallback: 'too_many_scans', message: 'more than 100 scans' });
+    await expect(decodeImage(bomb)).rejects.toMatchObject({ code: 'unsupported_type' });
+    // A file that warns first (an inconsistent progression) stops at its first warning, for sharp.
+    expect(await decodeNative(await scanBomb(512, 150), 40_000_000, 100)).toMatchObject({ fallback: 'warning' });
+    // A real progressive photo (10 scans) decodes as before.
+    expect(await decodeNative(new Uint8Array(await readFile(KINDS['progressive 4:2:0'])), 40_000_000, 100)).toHaveProperty('width');
   });
 
   it('decodes many photos at once, each to its own pixels', async () => {

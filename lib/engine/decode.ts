@@ -25,8 +25,10 @@ export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
   // JPEGs through libjpeg directly: the same pixels as sharp's (decode.test.ts), in about half the time.
   // Whatever it leaves (EXIF rotation, CMYK, damaged data, other formats) goes to sharp, errors included.
   if (nativeJpeg && bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const result = await nativeJpeg.decode(bytes, limits.maxPixels);
+    const result = await nativeJpeg.decode(bytes, limits.maxPixels, limits.maxJpegScans);
     if ('data' in result) return { data: new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.length), width: result.width, height: result.height };
+    // Not for sharp: it would grind through every scan.
+    if (result.fallback === 'too_many_scans') throw new AppError('unsupported_type', `The JPEG has more than ${limits.maxJpegScans} scans; photos have far fewer.`);
   }
   return decodeWithSharp(bytes);
 }

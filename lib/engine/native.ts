@@ -11,7 +11,7 @@ import { jsKernels, type PixelKernels } from './pixel-kernels';
 /** What `decode` gives: RGB pixels, or why the caller should decode another way. */
 export type NativeDecodeResult =
   | { width: number; height: number; data: Buffer }
-  | { fallback: 'not_jpeg' | 'oriented' | 'colour_space' | 'too_large' | 'warning' | 'error'; message?: string };
+  | { fallback: 'not_jpeg' | 'oriented' | 'colour_space' | 'too_large' | 'too_many_scans' | 'warning' | 'error'; message?: string };
 
 /** The addon's exports: jpeg_decode.c's decode, and warp.c's and resize.c's loops (each as its PixelKernels twin). */
 export interface NativeAddon extends PixelKernels {
@@ -19,9 +19,12 @@ export interface NativeAddon extends PixelKernels {
    * Decodes a JPEG to upright 8-bit RGB (HWC, no padding) on a libuv thread with the system's libjpeg:
    * accurate integer IDCT and fancy upsampling as libvips does, EXIF orientation applied as sharp's rotate()
    * does. Anything it would not decode exactly as sharp does (an odd orientation tag, CMYK, a libjpeg
-   * warning such as truncated data) comes back as a fallback, so the caller decodes with sharp instead.
+   * warning such as truncated data) comes back as a fallback, so the caller decodes with sharp instead; a
+   * file with more than `maxScans` scans (default 100) is stopped by libjpeg's progress monitor as it
+   * reads them (`too_many_scans`), which the caller must refuse rather than hand to sharp. Non-finite or
+   * non-positive numbers throw a TypeError.
    */
-  decode(bytes: Uint8Array, maxPixels: number): Promise<NativeDecodeResult>;
+  decode(bytes: Uint8Array, maxPixels: number, maxScans?: number): Promise<NativeDecodeResult>;
 }
 
 /**

@@ -87,9 +87,21 @@ function toByte(v: number): number {
   return v >= 255 ? 255 : v <= 0 ? 0 : Math.trunc(v);
 }
 
+/**
+ * Refuses a non-finite number (NaN, ±Infinity) at the kernels' boundary with the TypeError the C addon
+ * throws for it: neither set of loops ever computes with one (a NaN coordinate made an index far outside
+ * the image in C). Checks only; the arithmetic below is unchanged, so the two sets stay bit-identical.
+ */
+export function assertFinite(name: string, values: readonly number[]): void {
+  for (const value of values) {
+    if (!Number.isFinite(value)) throw new TypeError(`${name}: every number must be finite (got ${value})`);
+  }
+}
+
 /** The JavaScript pixel loops (the reference the C ones match bit for bit). */
 export const jsKernels: PixelKernels = {
   async resizeArea(src, width, height, outW, outH) {
+    assertFinite('resizeArea', [width, height, outW, outH]);
     const f = Math.fround;
     const x = areaTaps(width, outW), y = areaTaps(height, outH);
     const span = width * 3;
@@ -127,6 +139,7 @@ export const jsKernels: PixelKernels = {
   },
 
   boxReduce(src, width, height, x0, y0, x1, y1, factor) {
+    assertFinite('boxReduce', [width, height, x0, y0, x1, y1, factor]);
     const rw = Math.max(1, Math.ceil((x1 - x0) / factor));
     const rh = Math.max(1, Math.ceil((y1 - y0) / factor));
     const sums = new Float64Array(rw * 3);
@@ -163,6 +176,7 @@ export const jsKernels: PixelKernels = {
   },
 
   warpSampled(data, width, height, a, b, c, d, e, f, outW, outH, k) {
+    assertFinite('warpSampled', [width, height, a, b, c, d, e, f, outW, outH, k]);
     const img = { data, width, height };
     const out = new Float32Array(outW * outH * 3);
     const edge = new Float64Array(3);
@@ -213,6 +227,7 @@ export const jsKernels: PixelKernels = {
   },
 
   detectorTensor(data, width, height, x0, y0, outW, outH) {
+    assertFinite('detectorTensor', [width, height, x0, y0, outW, outH]);
     const plane = outW * outH;
     const out = new Float32Array(3 * plane);
     for (let y = 0; y < outH; y++) {

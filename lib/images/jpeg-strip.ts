@@ -43,7 +43,7 @@ export function stripJpegMetadata(jpeg: Uint8Array): Uint8Array | null {
 }
 
 /** Offset of the first marker after a scan's entropy-coded data (0xFF00 is a stuffed byte, 0xFFD0-D7 a restart). */
-function endOfScan(jpeg: Uint8Array, from: number): number {
+export function endOfScan(jpeg: Uint8Array, from: number): number {
   for (let i = from; i + 1 < jpeg.length; i++) {
     if (jpeg[i] !== 0xff) continue;
     const next = jpeg[i + 1]!;

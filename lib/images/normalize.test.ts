@@ -3,7 +3,9 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { limits } from '../limits';
+import { countJpegScans } from './jpeg-scans';
 import { checkUpload, normalizeImage } from './normalize';
+import { progressiveScanBomb } from '../../test/fuzz/jpeg-mutations';
 
 async function solid(width: number, height: number, format: 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' = 'png'): Promise<Uint8Array> {
   const image = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } } });
@@ -85,6 +87,18 @@ describe('normalizeImage', () => {
     new DataView(bomb.buffer).setUint32(20, 30_000);
     new DataView(bomb.buffer).setUint32(29, crc32(bomb.subarray(12, 29)));
     expect(await codeOf(normalizeImage(bomb))).toBe('too_large');
+  });
+
+  it('refuses a JPEG with more scans than limits.maxJpegScans from a walk over its segments, before any decode', async () => {
+    const progressive = new Uint8Array(await sharp(await solid(400, 300, 'jpeg')).jpeg({ progressive: true }).toBuffer());
+    expect(countJpegScans(progressive)).toBeGreaterThan(1);
+    expect(countJpegScans(progressive)).toBeLessThan(20);
+    const bomb = progressiveScanBomb(1024, 1);
+    expect(countJpegScans(bomb)).toBe(127);
+    const started = performance.now();
+    expect(await codeOf(normalizeImage(bomb))).toBe('unsupported_type');
+    expect(performance.now() - started).toBeLessThan(200);
+    expect((await normalizeImage(progressive)).width).toBe(400);
   });
 
   it('refuses a truncated JPEG as unreadable', async () => {

@@ -1,6 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../errors';
 import { limits } from '../limits';
+import { countJpegScans } from './jpeg-scans';
 import { stripJpegMetadata } from './jpeg-strip';
 import { sniffImageType, type ImageType } from './sniff';
 
@@ -63,10 +64,18 @@ export interface InspectedUpload {
 
 /**
  * Validates an upload from its header alone (nothing is decoded): size, type by magic bytes, the pixel
- * budget (so a decompression bomb is refused cheaply) and the minimum side. Throws AppError.
+ * budget (so a decompression bomb is refused cheaply), the minimum side, and for a JPEG its number of scans
+ * (a file with thousands makes every decoder, sharp's included, pass over the image thousands of times).
+ * Throws AppError.
  */
 export async function inspectUpload(input: Uint8Array): Promise<InspectedUpload> {
   const sourceType = checkUpload(input);
+  if (sourceType === 'jpeg') {
+    const scans = countJpegScans(input);
+    if (scans > limits.maxJpegScans) {
+      throw new AppError('unsupported_type', `This JPEG has ${scans} scans; at most ${limits.maxJpegScans} are accepted (photos have fewer than 20).`);
+    }
+  }
   const { width, height, upright, space } = await readSize(input);
   if (width * height > limits.maxPixels) {
     throw new AppError('too_large', `The image is ${width}×${height} px; the limit is ${limits.maxPixels / 1e6} megapixels.`);

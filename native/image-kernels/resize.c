@@ -142,7 +142,8 @@ static napi_value resize_area(napi_env env, napi_callback_info info) {
   void *data = NULL;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int ok = argc >= 5 && napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) == napi_ok && type == napi_uint8_array;
-  for (int i = 0; ok && i < 4; i++) ok = napi_get_value_double(env, argv[i + 1], &n[i]) == napi_ok && n[i] >= 1 && n[i] == floor(n[i]) && n[i] <= 1 << 20;
+  // isfinite first: NaN and ±Infinity are refused explicitly, not by the range checks' luck.
+  for (int i = 0; ok && i < 4; i++) ok = napi_get_value_double(env, argv[i + 1], &n[i]) == napi_ok && isfinite(n[i]) && n[i] >= 1 && n[i] == floor(n[i]) && n[i] <= 1 << 20;
   if (!ok || n[0] * n[1] * 3 > (double)length || n[2] > n[0] || n[3] > n[1]) {
     napi_throw_type_error(env, NULL, "resizeArea(data, width, height, outW, outH): a downscale of RGB pixels");
     return NULL;

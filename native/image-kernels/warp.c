@@ -28,9 +28,11 @@ static int get_image(napi_env env, napi_value value, double width, double height
   return 1;
 }
 
+// Every numeric argument must be a finite number: NaN and ±Infinity never reach the loops below, where a
+// NaN coordinate turned into a size_t index reads far outside the image (a crash, or worse).
 static int get_doubles(napi_env env, napi_value *argv, size_t count, double *out) {
   for (size_t i = 0; i < count; i++) {
-    if (napi_get_value_double(env, argv[i], &out[i]) != napi_ok) return 0;
+    if (napi_get_value_double(env, argv[i], &out[i]) != napi_ok || !isfinite(out[i])) return 0;
   }
   return 1;
 }
