@@ -8,10 +8,11 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
 import {
-  addGenderVote, addUrl, applyPhotoResult, embeddingCount, ensurePerson, loadGallery, loadImdbCsv, pickFaceByReference, pickSubjectFace,
-  planImport, saveGallery, withGalleryLock, type Gallery, type PhotoTask,
+  addGenderVote, addUrl, applyPhotoResult, embeddingCount, ensurePerson, loadImdbCsv, pickFaceByReference, pickSubjectFace,
+  planImport, type Gallery, type OperatorGallery, type PhotoTask,
 } from '../lib/gallery';
 import { createEmbeddingPool, type EmbeddingPool, type PoolResponse } from './gallery-pool';
+import { openGalleryTarget } from './gallery-target';
 
 const CHECKPOINT_MS = 60_000;
 
@@ -42,7 +43,7 @@ function parseCli() {
   const genderVotes = Number(values['gender-votes']);
   if (!Number.isInteger(workers) || workers < 1 || !Number.isInteger(threads) || threads < 1) throw new Error('--workers and --threads take positive integers');
   if (!Number.isInteger(genderVotes) || genderVotes < 0) throw new Error('--gender-votes takes an integer ≥ 0');
-  const galleryPath = values.gallery ?? getConfig().GALLERY_PATH;
+  const galleryPath = values.gallery;
   return { dir, imdb: values.imdb, workers, threads, genderVotes, backfillGender: values['backfill-gender'], galleryPath };
 }
 
@@ -151,12 +152,19 @@ async function main(): Promise<void> {
   const imdbNames = imdb ? await loadImdbCsv(imdb) : undefined;
   // The whole import holds the gallery's lock: admin-area changes made meanwhile would be overwritten by its
   // saves, so they wait (and are answered 503 busy after a few seconds) until it is done.
-  await withGalleryLock(galleryPath, () => importInto(galleryPath, { dir, imdbNames, workers, threads, genderVotes, backfill, modelDir: config.MODEL_DIR }), { waitMs: 60_000 });
+  // With DATABASE_URL and no --gallery, the import goes to PostgreSQL: every host of the deployment picks it up.
+  const { gallery: store, close } = openGalleryTarget(galleryPath);
+  try {
+    await store.withLock(() => importInto(store, { dir, imdbNames, workers, threads, genderVotes, backfill, modelDir: config.MODEL_DIR }), { waitMs: 60_000 });
+  } finally {
+    await close();
+  }
 }
 
-async function importInto(galleryPath: string, options: { dir: string; imdbNames?: Map<string, string>; workers: number; threads: number; genderVotes: number; backfill: boolean; modelDir: string }): Promise<void> {
+async function importInto(store: OperatorGallery, options: { dir: string; imdbNames?: Map<string, string>; workers: number; threads: number; genderVotes: number; backfill: boolean; modelDir: string }): Promise<void> {
   const { dir, imdbNames, workers, threads, genderVotes, backfill } = options;
-  const gallery = await loadGallery(galleryPath);
+  const galleryPath = store.description;
+  const gallery = await store.load();
   const plan = await planImport(gallery, dir);
   console.log(`${plan.people} people, ${plan.tasks.length} photos to embed, ${plan.skipped} already embedded (skipped); gallery ${galleryPath}`);
   const started = performance.now();
@@ -164,14 +172,14 @@ async function importInto(galleryPath: string, options: { dir: string; imdbNames
   if (plan.tasks.length > 0 || backfill) {
     const pool = await createEmbeddingPool(options.modelDir, workers, threads);
     try {
-      report = await embedAll(pool, gallery, plan.tasks, { workers, genderVotes, checkpoint: () => saveGallery(galleryPath, gallery) });
+      report = await embedAll(pool, gallery, plan.tasks, { workers, genderVotes, checkpoint: () => store.save(gallery) });
       if (backfill) console.log(`gender backfill: ${await backfillGender(pool, gallery, workers)} people got a gender estimate`);
     } finally {
       await pool.close();
     }
   }
   const attached = imdbNames ? attachImdb(gallery, imdbNames) : 0;
-  await saveGallery(galleryPath, gallery);
+  await store.save(gallery);
   const seconds = (performance.now() - started) / 1000;
   printList('several faces', report.severalFaces, 'embedded one face each: the one most like the person\'s single-face photos, else the largest face nearest the centre');
   printList('no face found', report.noFace, 'recorded and skipped (not embedded)');

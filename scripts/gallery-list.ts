@@ -3,13 +3,14 @@
  * Prints the celebrities in the gallery: id, photos embedded, known gender, name, URLs.
  */
 import { parseArgs } from 'node:util';
-import { getConfig } from '../lib/config';
-import { embeddingCount, loadGallery, normalizeName } from '../lib/gallery';
+import { embeddingCount, normalizeName } from '../lib/gallery';
+import { openGalleryTarget } from './gallery-target';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { gallery: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  const galleryPath = values.gallery ?? getConfig().GALLERY_PATH;
-  const gallery = await loadGallery(galleryPath);
+  const { gallery: store, close } = openGalleryTarget(values.gallery);
+  const gallery = await store.load().finally(close);
+  const galleryPath = store.description;
   const filter = normalizeName(positionals.join(' '));
   const people = gallery.people
     .filter((p) => normalizeName(p.name).includes(filter))

@@ -4,21 +4,25 @@
  * so a later import of the same folder embeds them again.
  */
 import { parseArgs } from 'node:util';
-import { getConfig } from '../lib/config';
-import { loadGallery, removePerson, saveGallery, withGalleryLock } from '../lib/gallery';
+import { removePerson } from '../lib/gallery';
+import { openGalleryTarget } from './gallery-target';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { gallery: { type: 'string' } } });
   const target = positionals.join(' ').trim();
   if (!target) throw new Error('usage: npm run gallery:remove -- <id|name> [--gallery <path>]');
-  const galleryPath = values.gallery ?? getConfig().GALLERY_PATH;
-  await withGalleryLock(galleryPath, async () => {
-    const gallery = await loadGallery(galleryPath);
-    const removed = removePerson(gallery, target);
-    if (!removed) throw new Error(`no celebrity with id or name "${target}" in ${galleryPath}`);
-    await saveGallery(galleryPath, gallery);
-    console.log(`removed ${removed.name} (${removed.id}, ${removed.sources.length} embeddings); ${gallery.people.length} people left`);
-  }, { waitMs: 60_000 });
+  const { gallery: store, close } = openGalleryTarget(values.gallery);
+  try {
+    await store.withLock(async () => {
+      const gallery = await store.load();
+      const removed = removePerson(gallery, target);
+      if (!removed) throw new Error(`no celebrity with id or name "${target}" in ${store.description}`);
+      await store.save(gallery);
+      console.log(`removed ${removed.name} (${removed.id}, ${removed.sources.length} embeddings); ${gallery.people.length} people left`);
+    }, { waitMs: 60_000 });
+  } finally {
+    await close();
+  }
 }
 
 main().catch((error: unknown) => {

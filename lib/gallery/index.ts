@@ -22,6 +22,7 @@ export {
   GALLERY_FILE, galleryVersion, loadGallery, readSampleFace, removeSampleFaces, saveGallery, writeFileDurably, writeSampleFace,
 } from './gallery-files';
 export { GALLERY_LOCK, GalleryBusyError, withGalleryLock } from './gallery-lock';
+export { createGalleryFolder, type OperatorGallery } from './operator-gallery';
 export {
   ADDED_SOURCE_PREFIX, layerKnownPeople, mergeKnownPeople, operatorOrigin, type KnownPerson, type LayeredPeople, type MergedPeople,
 } from './merge';

@@ -1,6 +1,6 @@
 import {
-  EMBEDDING_DIMS, EMPTY_OPT_OUT, createPeopleBase, extendPeopleIndex, galleryVersion, layerKnownPeople, loadGallery, loadOptOut, normalizeName,
-  optOutVersion, searchPeople, type KnownPerson, type PeopleBase, type PeopleIndex, type PersonScore, type SampleNote,
+  EMBEDDING_DIMS, createGalleryFolder, createPeopleBase, extendPeopleIndex, layerKnownPeople, normalizeName, searchPeople,
+  type KnownPerson, type OperatorGallery, type PeopleBase, type PeopleIndex, type PersonScore, type SampleNote,
 } from '../gallery';
 import { log } from '../observability/log';
 
@@ -55,6 +55,15 @@ export interface GallerySources {
   pack?: () => Promise<readonly KnownPerson[]>;
   /** The opt-out file (names or ids a line), reloaded when it changes. */
   optOutPath?: string;
+  /**
+   * Where the operator's gallery and opt-out list are stored, when not in galleryDir and optOutPath: PostgreSQL
+   * for several hosts (lib/store/postgres-gallery), whose changes are also pushed (watch) to reload at once.
+   */
+  operator?: OperatorGallery;
+}
+
+function operatorOf(sources: GallerySources): OperatorGallery {
+  return sources.operator ?? createGalleryFolder(sources.galleryDir, sources.optOutPath);
 }
 
 /**
@@ -92,16 +101,16 @@ async function loadBase(sources: GallerySources): Promise<Base> {
   return { people: pack.map((p) => ({ ...p, embeddings: EMPTY_ROWS })), index, dims };
 }
 
-async function versionOf(sources: GallerySources): Promise<string> {
-  const [gallery, optOut] = await Promise.all([galleryVersion(sources.galleryDir), sources.optOutPath ? optOutVersion(sources.optOutPath) : null]);
+async function versionOf(store: OperatorGallery): Promise<string> {
+  const [gallery, optOut] = await Promise.all([store.version(), store.optOutVersion()]);
   return `${gallery}|${optOut}`;
 }
 
-async function loadSnapshot(sources: GallerySources, base: Base): Promise<GallerySnapshot> {
-  const version = await versionOf(sources);
-  const [operator, optOut] = await Promise.all([loadGallery(sources.galleryDir), sources.optOutPath ? loadOptOut(sources.optOutPath) : EMPTY_OPT_OUT]);
+async function loadSnapshot(store: OperatorGallery, base: Base): Promise<GallerySnapshot> {
+  const version = await versionOf(store);
+  const [operator, optOut] = await Promise.all([store.load(), store.loadOptOut()]);
   if (base.index && operator.people.length > 0 && operator.dims !== base.dims) {
-    throw new Error(`the gallery at ${sources.galleryDir} holds ${operator.dims}-d embeddings, the pack ${base.dims}-d`);
+    throw new Error(`the gallery at ${store.description} holds ${operator.dims}-d embeddings, the pack ${base.dims}-d`);
   }
   const layered = layerKnownPeople(base.people, operator, optOut);
   const index = extendPeopleIndex(base.index, { ...layered.extra, people: layered.people.length, dims: base.index ? base.dims : operator.dims }, {
@@ -127,6 +136,8 @@ async function loadSnapshot(sources: GallerySources, base: Base): Promise<Galler
  */
 export function createLiveGallery(sources: GallerySources | string, recheckMs = RELOAD_POLL_MS): LiveGallery {
   const from: GallerySources = typeof sources === 'string' ? { galleryDir: sources } : sources;
+  const store = operatorOf(from);
+  let stopWatching: (() => void) | undefined;
   let base: Promise<Base> | undefined;
   let snapshot: Promise<GallerySnapshot> | undefined;
   let checks: Promise<unknown> = Promise.resolve();
@@ -141,14 +152,16 @@ export function createLiveGallery(sources: GallerySources | string, recheckMs = 
     const run = checks.then(async () => {
       const loaded = await snapshot;
       if (!loaded || !base) return;
-      if ((await versionOf(from)) !== loaded.version) snapshot = Promise.resolve(await loadSnapshot(from, await base));
+      if ((await versionOf(store)) !== loaded.version) snapshot = Promise.resolve(await loadSnapshot(store, await base));
     });
-    checks = run.catch((error: unknown) => log.error({ err: error, galleryDir: from.galleryDir }, 'gallery reload failed; keeping the previous one'))
+    checks = run.catch((error: unknown) => log.error({ err: error, gallery: store.description }, 'gallery reload failed; keeping the previous one'))
       .finally(() => (checking = false));
     return checks;
   };
 
   const startPolling = () => {
+    // A pushed change (another host saved) is checked at once, after any check already running.
+    if (!stopWatching && store.watch) stopWatching = store.watch(() => void check());
     if (timer || recheckMs <= 0) return;
     timer = setInterval(() => {
       if (!checking) void check();
@@ -160,7 +173,7 @@ export function createLiveGallery(sources: GallerySources | string, recheckMs = 
     if (!snapshot) {
       base ??= loadBase(from);
       base.catch(() => (base = undefined));
-      const loading = base.then((b) => loadSnapshot(from, b));
+      const loading = base.then((b) => loadSnapshot(store, b));
       snapshot = loading;
       loading.catch(() => {
         if (snapshot === loading) snapshot = undefined;
@@ -198,6 +211,8 @@ export function createLiveGallery(sources: GallerySources | string, recheckMs = 
     close() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      stopWatching?.();
+      stopWatching = undefined;
     },
   };
 }

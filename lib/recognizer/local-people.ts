@@ -1,7 +1,7 @@
 import {
-  EMPTY_OPT_OUT, addNegativeSample, addSample, ensurePerson, entryFor, isEmptyEntry, isSampleId, layerKnownPeople, loadGallery, newSampleId, normalizeName,
-  readSampleFace, removeEntries, removeSample, removeSampleFaces, sampleIdOf, sampleOrigin, saveGallery, setOptedOut, withGalleryLock,
-  writeSampleFace, type Gallery, type KnownPerson, type Person, type SampleNote, type SampleOrigin,
+  EMPTY_OPT_OUT, addNegativeSample, addSample, createGalleryFolder, ensurePerson, entryFor, isEmptyEntry, isSampleId, layerKnownPeople, newSampleId,
+  normalizeName, removeEntries, removeSample, sampleIdOf, sampleOrigin, type Gallery, type KnownPerson, type OperatorGallery, type Person,
+  type SampleNote, type SampleOrigin,
 } from '../gallery';
 import type { GallerySnapshot, LiveGallery } from './local-gallery';
 
@@ -131,8 +131,9 @@ function entriesOf(gallery: Gallery, packPeople: readonly KnownPerson[], person:
   return gallery.people.filter((_, i) => layered.entryOwners[i] === packIndex);
 }
 
-export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: string; optOutPath: string }): PeopleAdmin {
-  const { galleryDir, optOutPath } = options;
+/** `store`: where the operator's gallery is kept (PostgreSQL for several hosts); default the folder and the opt-out file. */
+export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: string; optOutPath: string; store?: OperatorGallery }): PeopleAdmin {
+  const store = options.store ?? createGalleryFolder(options.galleryDir, options.optOutPath);
 
   const find = async (id: string) => {
     const snapshot = await live.current();
@@ -144,10 +145,10 @@ export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: stri
   const change = async (id: string | null, edit: (gallery: Gallery, packPeople: readonly KnownPerson[]) => Promise<string | PeopleChange>): Promise<PeopleChange> => {
     const snapshot = await live.current();
     const packPeople = snapshot.people.slice(0, snapshot.packPeople);
-    const outcome = await withGalleryLock(galleryDir, async () => {
-      const gallery = await loadGallery(galleryDir);
+    const outcome = await store.withLock(async () => {
+      const gallery = await store.load();
       const result = await edit(gallery, packPeople);
-      if (typeof result === 'string') await saveGallery(galleryDir, gallery);
+      if (typeof result === 'string') await store.save(gallery);
       return result;
     });
     if (typeof outcome !== 'string') return outcome;
@@ -222,14 +223,14 @@ export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: stri
       if (!found) return false;
       const isPack = found.index < found.snapshot.packPeople;
       const packPeople = found.snapshot.people.slice(0, found.snapshot.packPeople);
-      const crops = await withGalleryLock(galleryDir, async () => {
-        const gallery = await loadGallery(galleryDir);
+      const crops = await store.withLock(async () => {
+        const gallery = await store.load();
         const removed = removeEntries(gallery, entriesOf(gallery, packPeople, found.person, isPack));
-        await saveGallery(galleryDir, gallery);
-        if (isPack) await setOptedOut(optOutPath, found.person, true);
+        await store.save(gallery);
+        if (isPack) await store.setOptedOut(found.person, true);
         return removed;
       });
-      await removeSampleFaces(galleryDir, crops);
+      await store.removeSampleFaces(crops);
       await live.refresh();
       return true;
     },
@@ -248,7 +249,7 @@ export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: stri
         removed = true;
         return id;
       });
-      if (removed) await removeSampleFaces(galleryDir, [sampleId]);
+      if (removed) await store.removeSampleFaces([sampleId]);
       // An own person whose last sample went is nobody any more: the change succeeded all the same.
       if (removed && !outcome.ok) return { ok: true, person: { ...detail(found.snapshot, found.index), samples: 0, origin: {}, operatorSamples: [] } };
       return outcome;
@@ -270,7 +271,7 @@ export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: stri
     async setOptedOut(id, optedOut) {
       const found = await find(id);
       if (!found) return { ok: false, reason: 'not_found' };
-      await withGalleryLock(galleryDir, () => setOptedOut(optOutPath, found.person, optedOut));
+      await store.withLock(() => store.setOptedOut(found.person, optedOut));
       const fresh = await live.refresh();
       const index = fresh.indexOf.get(id);
       return index === undefined ? { ok: false, reason: 'not_found' } : { ok: true, person: detail(fresh, index) };
@@ -281,7 +282,7 @@ export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: stri
       if (!found || !isSampleId(sampleId)) return null;
       const sources = [...found.person.sources, ...(found.person.negativeSources ?? [])];
       if (!sources.some((s) => sampleOrigin(s) === 'added' && sampleIdOf(s) === sampleId)) return null;
-      return readSampleFace(galleryDir, sampleId);
+      return store.readSampleFace(sampleId);
     },
   };
 
@@ -289,7 +290,7 @@ export function createPeopleAdmin(live: LiveGallery, options: { galleryDir: stri
   async function reserveCrop(sample: NewSample): Promise<string | undefined> {
     if (!sample.crop) return undefined;
     const id = newSampleId();
-    await writeSampleFace(galleryDir, id, sample.crop);
+    await store.writeSampleFace(id, sample.crop);
     return id;
   }
 

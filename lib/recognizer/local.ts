@@ -14,6 +14,7 @@ import type { FaceObservation } from '../video/types';
 import { LOOKALIKES_KEPT, type FaceLookalikes, type Lookalike } from '../contract/lookalikes';
 import type { BoundingBox } from '../contract/rekognition';
 import { createPeopleAdmin, type PeopleAdmin } from './local-people';
+import { operatorGalleryFor, sharedPgDatabase } from '../store';
 
 export type { CelebrityCatalog, CelebrityPage } from './local-catalog';
 
@@ -122,7 +123,9 @@ function packReader(config: AppConfig): () => Promise<KnownPerson[]> {
  */
 export async function createLocalRecognizer(config: AppConfig, engineOverride?: FaceEngine): Promise<LocalRecognizer> {
   const threshold = config.MATCH_THRESHOLD ?? DEFAULT_MATCH_THRESHOLD;
-  const gallery = createLiveGallery({ galleryDir: config.GALLERY_PATH, pack: packReader(config), optOutPath: config.GALLERY_OPT_OUT });
+  // With DATABASE_URL the operator's people live in PostgreSQL, shared by every host; the pack stays this release's.
+  const operator = operatorGalleryFor(config, sharedPgDatabase(config));
+  const gallery = createLiveGallery({ galleryDir: config.GALLERY_PATH, pack: packReader(config), optOutPath: config.GALLERY_OPT_OUT, operator });
   const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS }), gallery.current()]);
   const recognize = async (image: Uint8Array, options: RecognizeOptions) => {
     try {
@@ -155,7 +158,7 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
         throw toAppError(error);
       }
     },
-    people: createPeopleAdmin(gallery, { galleryDir: config.GALLERY_PATH, optOutPath: config.GALLERY_OPT_OUT }),
+    people: createPeopleAdmin(gallery, { galleryDir: config.GALLERY_PATH, optOutPath: config.GALLERY_OPT_OUT, store: operator }),
     async getCelebrityInfo(id) {
       const person = (await gallery.current()).byId.get(id);
       if (!person) throw new AppError('not_found', `No celebrity with id ${id}.`);

@@ -1,9 +1,9 @@
 import 'server-only';
-import { getConfig } from '../config';
-import { isOptedOut, loadOptOut, optOutVersion, type OptOutList } from '../gallery';
+import { isOptedOut, type OptOutList } from '../gallery';
+import { getOperatorGallery } from '../store';
 import type { Celebrity, RecognizeCelebritiesResult } from '../contract/rekognition';
 
-/** How often the opt-out file's identity is checked when results are read. */
+/** How often the opt-out list's identity (file, or PostgreSQL's version) is checked when results are read. */
 const RECHECK_MS = 2_000;
 
 /**
@@ -22,13 +22,14 @@ export function redactOptedOut(result: RecognizeCelebritiesResult, optedOut: (ce
 
 const state: { list?: Promise<OptOutList>; version?: string | null; checkedAt: number } = { checkedAt: 0 };
 
-async function currentList(path: string): Promise<OptOutList> {
+async function currentList(): Promise<OptOutList> {
   if (!state.list || Date.now() - state.checkedAt >= RECHECK_MS) {
     state.checkedAt = Date.now();
-    const version = await optOutVersion(path);
+    const store = getOperatorGallery();
+    const version = await store.optOutVersion();
     if (!state.list || version !== state.version) {
       state.version = version;
-      state.list = loadOptOut(path);
+      state.list = store.loadOptOut();
     }
   }
   return state.list;
@@ -39,6 +40,6 @@ async function currentList(path: string): Promise<OptOutList> {
  * gallery resolved from it (a person listed under another spelling of their name).
  */
 export async function optOutFilter(resolvedIds: ReadonlySet<string> = new Set()): Promise<(celebrity: Celebrity) => boolean> {
-  const list = await currentList(getConfig().GALLERY_OPT_OUT);
+  const list = await currentList();
   return (c) => resolvedIds.has(c.Id) || isOptedOut(list, { id: c.Id, name: c.Name });
 }

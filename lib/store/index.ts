@@ -1,10 +1,10 @@
 import 'server-only';
 import { getConfig, type AppConfig } from '../config';
 import { onShutdown } from '../shutdown';
-import { openPgDatabase, type PgDatabase } from './postgres-db';
-import { createPostgresObjects } from './postgres-objects';
+import type { OperatorGallery } from '../gallery';
+import { objectStorageFor, operatorGalleryFor, sharedPgDatabase } from './configured';
+import type { PgDatabase } from './postgres-db';
 import { createPostgresStore } from './postgres-store';
-import { createS3Objects } from './s3-objects';
 import { createSqliteStore } from './sqlite-store';
 import type { RecognitionStore } from './types';
 import { createSqliteVideoStore } from './video-store';
@@ -13,50 +13,31 @@ import type { VideoStore } from './video-types';
 export type { NewRecognition, RecognitionStore, StoredImageInfo, StoredRecognition } from './types';
 export type { NewVideo, StoredVideo, VideoRecognitionJob, VideoStatus, VideoStore } from './video-types';
 export { isRecognitionId } from './ids';
+export { operatorGalleryFor, sharedPgDatabase } from './configured';
 
-const globalForStore = globalThis as unknown as { recognitionStore?: RecognitionStore; videoStore?: VideoStore; pgDatabase?: PgDatabase };
-
-/** The pool settings of lib/config.ts (PG_*), for the app and for CLIs that reach the same database. */
-export function pgSettingsFrom(config: AppConfig): Parameters<typeof openPgDatabase>[0] {
-  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-  return {
-    url: config.DATABASE_URL,
-    poolMax: config.PG_POOL_MAX,
-    connectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
-    idleTimeoutMs: config.PG_IDLE_TIMEOUT_MS,
-    statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
-  };
-}
+const globalForStore = globalThis as unknown as {
+  recognitionStore?: RecognitionStore; videoStore?: VideoStore; operatorGallery?: OperatorGallery;
+};
 
 /** The process-wide PostgreSQL pool (DATABASE_URL set), or null for the SQLite back end. */
 export function getPgDatabase(): PgDatabase | null {
-  const config = getConfig();
-  if (!config.DATABASE_URL) return null;
-  if (!globalForStore.pgDatabase) {
-    const db = openPgDatabase(pgSettingsFrom(config));
-    // Closed last (registered first): after the stores that use it.
-    onShutdown('postgres-pool', () => void db.close().catch(() => undefined));
-    globalForStore.pgDatabase = db;
-  }
-  return globalForStore.pgDatabase;
+  return sharedPgDatabase(getConfig());
 }
 
 function createConfiguredStore(config: AppConfig): { store: RecognitionStore; name: string } {
   const db = getPgDatabase();
   if (!db) return { store: createSqliteStore(config.DATA_DIR), name: 'sqlite-store' };
-  const objects = config.S3_BUCKET
-    ? createS3Objects({
-      bucket: config.S3_BUCKET,
-      prefix: config.S3_PREFIX,
-      region: config.AWS_REGION,
-      endpoint: config.AWS_ENDPOINT_URL_S3,
-      forcePathStyle: config.S3_FORCE_PATH_STYLE === '1',
-      timeoutMs: config.S3_TIMEOUT_MS,
-      maxAttempts: config.S3_MAX_ATTEMPTS,
-    })
-    : createPostgresObjects(db);
   // The pool is shared and closed by its own hook.
-  return { store: { ...createPostgresStore(db, objects), close: () => undefined }, name: 'postgres-store' };
+  return { store: { ...createPostgresStore(db, objectStorageFor(config, db)), close: () => undefined }, name: 'postgres-store' };
+}
+
+/**
+ * The operator's people, their face crops and the opt-out list: in PostgreSQL when DATABASE_URL is set (every
+ * host sees every change), else in GALLERY_PATH and GALLERY_OPT_OUT. One per process.
+ */
+export function getOperatorGallery(): OperatorGallery {
+  globalForStore.operatorGallery ??= operatorGalleryFor(getConfig(), getPgDatabase());
+  return globalForStore.operatorGallery;
 }
 
 /**

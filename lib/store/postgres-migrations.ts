@@ -42,4 +42,39 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX objects_created_at ON objects (created_at);
     `,
   },
+  {
+    version: 2,
+    name: "the operator's gallery and opt-out list",
+    sql: `
+      -- One row: the gallery's header, and the versions every host compares to know when to reload.
+      CREATE TABLE gallery_state (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        dims integer NOT NULL,
+        -- Photo key -> what gallery:import did with it; sample id -> where an admin-added sample came from.
+        photos jsonb NOT NULL,
+        notes jsonb NOT NULL,
+        gallery_version bigint NOT NULL,
+        opt_out_version bigint NOT NULL
+      );
+      INSERT INTO gallery_state (dims, photos, notes, gallery_version, opt_out_version) VALUES (512, '{}', '{}', 0, 0);
+
+      -- The operator's people in matrix order, each with their embedding rows (float32 little-endian [rows, dims]).
+      CREATE TABLE gallery_people (
+        position integer PRIMARY KEY,
+        id text NOT NULL,
+        -- name, urls, knownGender, genderVotes, sources, negativeSources, overrides
+        person jsonb NOT NULL,
+        embeddings bytea NOT NULL,
+        negatives bytea
+      );
+      ALTER TABLE gallery_people ALTER COLUMN embeddings SET STORAGE EXTERNAL;
+
+      -- People never to be named: one id or name a row, as a line of the opt-out file.
+      CREATE TABLE gallery_opt_outs (
+        entry text PRIMARY KEY,
+        note text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
