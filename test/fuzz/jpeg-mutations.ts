@@ -3,7 +3,7 @@
  * flipped bytes, bogus markers, huge declared sizes, broken segment lengths, scan bombs), each reproducible
  * from its index.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { endOfScan } from '../../lib/images/jpeg-strip';
 
 /** A seeded generator (mulberry32), so a failing case can be rebuilt from its seed. */
@@ -40,7 +40,7 @@ export async function baseJpegs(): Promise<Array<{ name: string; bytes: Uint8Arr
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pixels.set([(x * 5) & 255, (y * 7) & 255, (x * y) & 255], (y * width + x) * 3);
   const image = () => sharp(pixels, { raw: { width, height, channels: 3 } });
-  const make = async (name: string, build: (s: sharp.Sharp) => sharp.Sharp) => ({ name, bytes: new Uint8Array(await build(image()).toBuffer()) });
+  const make = async (name: string, build: (s: Sharp) => Sharp) => ({ name, bytes: new Uint8Array(await build(image()).toBuffer()) });
   return Promise.all([
     make('baseline 4:2:0', (s) => s.jpeg({ quality: 80 })),
     make('baseline 4:4:4', (s) => s.jpeg({ quality: 90, chromaSubsampling: '4:4:4' })),
@@ -68,7 +68,10 @@ export function mutate(jpeg: Uint8Array, kind: MutationKind, next: () => number)
     case 'truncated':
       return out.subarray(0, 2 + at(jpeg.length - 2));
     case 'flipped bytes': {
-      for (let i = 0, n = 1 + at(16); i < n; i++) out[at(out.length)] ^= 1 << at(8);
+      for (let i = 0, n = 1 + at(16); i < n; i++) {
+        const index = at(out.length);
+        out[index] = out[index]! ^ (1 << at(8));
+      }
       return out;
     }
     case 'bogus marker': {
