@@ -4,11 +4,11 @@
  * with a fresh result store. Run with tsx; stops the server when Playwright stops this process.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureProductionBuild } from '../../test/rekognition/app-server';
 import { buildE2eGallery } from './build-gallery';
-import { e2eDataDir, e2eDir, e2eGalleryPath, e2ePort, repoRoot } from './paths';
+import { e2eAdminToken, e2eDataDir, e2eDir, e2eGalleryPath, e2ePort, e2eServedGalleryPath, repoRoot } from './paths';
 
 const BUILD_LOCK = '/tmp/cf-next-build.lock';
 
@@ -44,10 +44,14 @@ function copyBuild(): string {
 
 buildE2eGallery();
 const appDir = snapshotBuild();
-// Results of earlier runs would make "recent" and counting assertions depend on history.
-for (const stale of ['recognitions.sqlite', 'recognitions.sqlite-wal', 'recognitions.sqlite-shm', 'images']) {
+// Results of earlier runs would make "recent" and counting assertions depend on history; so would people
+// added, samples named and opt-outs made in the admin area, and sign-in failures counted.
+for (const stale of ['recognitions.sqlite', 'recognitions.sqlite-wal', 'recognitions.sqlite-shm', 'images', 'opt-out.txt', 'admin.sqlite', 'admin.sqlite-wal', 'admin.sqlite-shm']) {
   rmSync(join(e2eDataDir, stale), { recursive: true, force: true });
 }
+// The server gets a fresh copy of the imported gallery each run: the admin specs write to it.
+rmSync(e2eServedGalleryPath, { recursive: true, force: true });
+cpSync(e2eGalleryPath, e2eServedGalleryPath, { recursive: true, filter: (source) => !source.includes('.gallery.lock') });
 
 const server = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-p', String(e2ePort), '-H', '127.0.0.1'], {
   cwd: appDir,
@@ -59,7 +63,9 @@ const server = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/b
     // A JSON line per request would bury the test report; warnings and errors still show.
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     DATA_DIR: e2eDataDir,
-    GALLERY_PATH: e2eGalleryPath,
+    GALLERY_PATH: e2eServedGalleryPath,
+    // The admin area is on for the admin specs (e2e/admin.spec.ts).
+    ADMIN_TOKEN: e2eAdminToken,
     // The web flow is checked against the 46 people it imported, so every name and stranger is known here;
     // the shipped pack is covered by smoke:fresh-clone and the local recognizer's tests.
     CELEBRITY_PACK: 'off',
