@@ -41,6 +41,8 @@ export const apps = [
       ...(env.GALLERY_OPT_OUT ? { GALLERY_OPT_OUT: resolve(root, env.GALLERY_OPT_OUT) } : {}),
       ...(env.CELEBRITY_PACK ? { CELEBRITY_PACK: env.CELEBRITY_PACK === 'off' ? 'off' : resolve(root, env.CELEBRITY_PACK) } : {}),
       ...(env.AWS_REGION ? { AWS_REGION: env.AWS_REGION } : {}),
+      // The admin area (docs/admin.md) exists only with a token; every worker must have the same one.
+      ...(env.ADMIN_TOKEN ? { ADMIN_TOKEN: env.ADMIN_TOKEN } : {}),
       NEXT_TELEMETRY_DISABLED: '1',
       // glibc gives every thread (face-net workers, libuv, libvips) its own malloc arena; two keep the
       // resident set lower with no speed cost measured. Blocks of 2 MB and more (decoded photos, detector
