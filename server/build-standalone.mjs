@@ -82,6 +82,11 @@ function makeRelease(hash) {
   copyNativePackages(release);
   // server.js chdirs into the release, so a relative MODEL_DIR ('./models') must find the shared models there.
   for (const runtimeDir of ['models', 'data', 'build', 'logs']) rmSync(join(release, runtimeDir), { recursive: true, force: true });
+  // Output tracing follows the env-computed paths of lib/config.ts into the whole checkout: lab code, tests
+  // and their outputs (55 MB of screenshots and traces) are never run by the server, so they stay out.
+  for (const labDir of ['test-results', 'bench-results', 'playwright-report', 'e2e', 'eval', 'bench', 'test', 'docs', 'scripts', '.scratch', '.cache', 'tsconfig.tsbuildinfo']) {
+    rmSync(join(release, labDir), { recursive: true, force: true });
+  }
   symlinkSync(join(root, 'models'), join(release, 'models'));
   // The celebrity pack ships with the release: workers keep the pack they started with until the next reload.
   if (existsSync(join(root, 'packs'))) cpSync(join(root, 'packs'), join(release, 'packs'), { recursive: true });
