@@ -32,7 +32,7 @@ export function RecentResults() {
       <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
         {recent.map((result) => (
           <li key={result.id}>
-            <Link href={result.kind === 'video' ? `/v/${result.id}` : `/r/${result.id}`} className="group block overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md">
+            <Link href={result.kind === 'video' ? `/v/${result.id}` : `/r/${result.id}`} prefetch={false} className="group block overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md">
               {/* eslint-disable-next-line @next/next/no-img-element -- stored photos are served pre-encoded */}
               <img src={result.kind === 'video' ? `/api/videos/${result.id}/poster` : `/api/recognitions/${result.id}/image`} alt="" loading="lazy" className="aspect-[4/3] w-full bg-slate-100 object-cover transition group-hover:scale-[1.02]" />
               <div className="p-3">
