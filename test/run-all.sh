@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need (Debian's Chromium and nginx, npm packages,
+# The README's test command: installs what the tests need (Debian's Chromium, nginx and PostgreSQL, npm packages,
 # the verified model files), then runs every suite. Stops at the first failing suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ fi
 bash server/rebuild-addon-if-stale.sh
 npm run --silent setup:models
 
-suites=(typecheck lint test:unit test:contract test:e2e test:e2e:rekognition test:hardening smoke:deploy smoke:fresh-clone)
+suites=(typecheck lint test:unit test:contract test:e2e test:e2e:rekognition test:hardening smoke:deploy smoke:multihost smoke:fresh-clone)
 passed=0
 for suite in "${suites[@]}"; do
   started=$SECONDS
