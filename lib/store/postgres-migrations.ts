@@ -77,4 +77,12 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "a result's lookalikes",
+    sql: `
+      -- Each face's nearest people ("looks a bit like", docs/admin.md), in the result's face order.
+      ALTER TABLE recognitions ADD COLUMN lookalikes jsonb;
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import { log } from '../observability/log';
 import { isRecognitionId, newRecognitionId } from './ids';
 import type { ObjectStorage } from './objects';
 import type { PgDatabase } from './postgres-db';
+import { lookalikesJson, storedLookalikes } from './lookalikes';
 import type { NewRecognition, RecognitionStore, StoredRecognition } from './types';
 
 interface Row {
@@ -18,6 +19,8 @@ interface Row {
   image_key: string;
   faces: number;
   delete_token_hash: string | null;
+  /** Each face's nearest people (jsonb), or null. */
+  lookalikes: unknown;
 }
 
 /** Object keys, built only from ids this module made: the photo, and face crop n beside it. */
@@ -44,6 +47,7 @@ function toRecognition(row: Row): StoredRecognition {
     recognizer: row.recognizer === 'rekognition' ? 'rekognition' : 'local',
     result: recognizeCelebritiesResultSchema.parse(row.result),
     image: { mimeType: row.image_type, width: row.image_width, height: row.image_height, byteLength: row.image_bytes },
+    ...storedLookalikes(row.lookalikes),
   };
 }
 
@@ -71,11 +75,11 @@ export function createPostgresStore(db: PgDatabase, objects: ObjectStorage): Rec
       await objects.put(key, recognition.image.bytes, recognition.image.mimeType);
       try {
         const { rows } = await db.query<Row>(
-          `INSERT INTO recognitions (id, created_at, recognizer, result, image_type, image_width, image_height, image_bytes, image_key, faces, delete_token_hash)
-           VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+          `INSERT INTO recognitions (id, created_at, recognizer, result, image_type, image_width, image_height, image_bytes, image_key, faces, delete_token_hash, lookalikes)
+           VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
           [
             id, recognition.recognizer, JSON.stringify(result), recognition.image.mimeType, recognition.image.width, recognition.image.height,
-            recognition.image.bytes.byteLength, key, facesIn(result), recognition.deleteTokenHash ?? null,
+            recognition.image.bytes.byteLength, key, facesIn(result), recognition.deleteTokenHash ?? null, lookalikesJson(recognition.lookalikes),
           ],
         );
         return toRecognition(rows[0]!);
@@ -108,6 +112,21 @@ export function createPostgresStore(db: PgDatabase, objects: ObjectStorage): Rec
       const row = await select(id);
       if (!row || n >= row.faces) return null;
       return objects.get(faceKey(id, n));
+    },
+    async replaceResult(id, change) {
+      if (!isRecognitionId(id)) return null;
+      const result = recognizeCelebritiesResultSchema.parse(change.result);
+      const row = await select(id);
+      if (!row) return null;
+      // The old crops follow the old face order: gone before the row changes (missing crops are made again).
+      await objects.remove(faceKeys(id, row.faces));
+      const { rows } = await db.query<Row>(
+        'UPDATE recognitions SET result = $2, lookalikes = $3, faces = $4 WHERE id = $1 RETURNING *',
+        [id, JSON.stringify(result), lookalikesJson(change.lookalikes), facesIn(result)],
+      );
+      if (!rows[0]) return null;
+      await Promise.all((change.thumbnails ?? []).map((bytes, n) => objects.put(faceKey(id, n), bytes, 'image/jpeg')));
+      return toRecognition(rows[0]);
     },
     async getDeleteTokenHash(id) {
       if (!isRecognitionId(id)) return null;

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { rm } from 'node:fs/promises';
+import { lookalikesJson, storedLookalikes } from './lookalikes';
 import { recognizeCelebritiesResultSchema } from '../contract/rekognition';
 import { readFileOrNull, writeFileAtomic } from './files';
 import { isRecognitionId, newRecognitionId } from './ids';
@@ -19,6 +21,8 @@ interface Row {
   image_bytes: number;
   image_file: string;
   delete_token_hash: string | null;
+  /** Each face's nearest people (JSON), or null. */
+  lookalikes: string | null;
 }
 
 const SCHEMA = `
@@ -44,7 +48,14 @@ function toRecognition(row: Row): StoredRecognition {
     recognizer: row.recognizer === 'rekognition' ? 'rekognition' : 'local',
     result: recognizeCelebritiesResultSchema.parse(JSON.parse(row.result)),
     image: { mimeType: row.image_type, width: row.image_width, height: row.image_height, byteLength: row.image_bytes },
+    ...storedLookalikes(row.lookalikes),
   };
+}
+
+/** Databases created before lookalikes were kept get the column on open. */
+function addLookalikesColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(recognitions)').all();
+  if (!columns.some((column) => column.name === 'lookalikes')) db.exec('ALTER TABLE recognitions ADD COLUMN lookalikes TEXT');
 }
 
 /** Databases created before delete tokens existed get the column on open. */
@@ -81,12 +92,14 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   addDeleteTokenColumn(db);
+  addLookalikesColumn(db);
   const insert = db.prepare(
-    `INSERT INTO recognitions (id, created_at, recognizer, result, image_type, image_width, image_height, image_bytes, image_file, delete_token_hash)
-     VALUES (@id, @created_at, @recognizer, @result, @image_type, @image_width, @image_height, @image_bytes, @image_file, @delete_token_hash)`,
+    `INSERT INTO recognitions (id, created_at, recognizer, result, image_type, image_width, image_height, image_bytes, image_file, delete_token_hash, lookalikes)
+     VALUES (@id, @created_at, @recognizer, @result, @image_type, @image_width, @image_height, @image_bytes, @image_file, @delete_token_hash, @lookalikes)`,
   );
   const select = db.prepare<[string], Row>('SELECT * FROM recognitions WHERE id = ?');
   const removeRow = db.prepare<[string]>('DELETE FROM recognitions WHERE id = ?');
+  const updateResult = db.prepare<[string, string | null, string]>('UPDATE recognitions SET result = ?, lookalikes = ? WHERE id = ?');
   const selectExpired = db.prepare<[string], Pick<Row, 'id' | 'image_file' | 'result'>>('SELECT id, image_file, result FROM recognitions WHERE created_at < ?');
   const unlinkThumbnails = (imageFile: string, faces: number) =>
     Promise.all(Array.from({ length: faces }, (_, n) => unlink(join(dataDir, thumbnailFileFor(imageFile, n))).catch(() => undefined)));
@@ -112,6 +125,7 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
         image_bytes: recognition.image.bytes.byteLength,
         image_file: imageFileFor(id),
         delete_token_hash: recognition.deleteTokenHash ?? null,
+        lookalikes: lookalikesJson(recognition.lookalikes),
       };
       const imagePath = join(dataDir, row.image_file);
       await writeFileAtomic(imagePath, recognition.image.bytes);
@@ -146,6 +160,18 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
       if (!isRecognitionId(id) || !Number.isInteger(n) || n < 0) return null;
       const row = select.get(id);
       return row ? readFileOrNull(join(dataDir, thumbnailFileFor(row.image_file, n))) : null;
+    },
+    async replaceResult(id, change) {
+      const row = isRecognitionId(id) ? select.get(id) : undefined;
+      if (!row) return null;
+      const result = JSON.stringify(recognizeCelebritiesResultSchema.parse(change.result));
+      const lookalikes = lookalikesJson(change.lookalikes);
+      // The old crops follow the old face order: gone before the row changes (missing crops are made again).
+      await Promise.all(Array.from({ length: faceCount(row.result) }, (_, n) => rm(join(dataDir, thumbnailFileFor(row.image_file, n)), { force: true })));
+      updateResult.run(result, lookalikes, id);
+      await Promise.all((change.thumbnails ?? []).map((bytes, n) => writeFileAtomic(join(dataDir, thumbnailFileFor(row.image_file, n)), bytes, { durable: false })));
+      const updated = select.get(id);
+      return updated ? toRecognition(updated) : null;
     },
     async getDeleteTokenHash(id) {
       if (!isRecognitionId(id)) return null;

@@ -177,6 +177,27 @@ describe.each(backends)('RecognitionStore on %s', (_name, open) => {
     }
   });
 
+  it('keeps a result\'s lookalikes, and replaces a result with its lookalikes and crops in the new face order', async () => {
+    const { store } = await opened();
+    const lookalikes = [[{ id: 'Zz9', name: 'Meg Ryan', similarity: 41 }], [{ id: 'Yy8', name: 'Tom Hanks', similarity: 36 }, { id: 'Xx7', name: 'Ryan Gosling', similarity: 33 }]];
+    const saved = await store.save({ ...recognition, lookalikes });
+    expect((await store.get(saved.id))?.lookalikes).toEqual(lookalikes);
+    expect((await store.get((await store.save(recognition)).id))?.lookalikes).toBeUndefined();
+    await store.saveThumbnails(saved.id, [new Uint8Array([1]), new Uint8Array([2])]);
+    // An admin named the second face: it comes first now, and the crops follow.
+    const named = { Urls: [], Name: 'Meg Ryan', Id: 'Zz9', Face: result.UnrecognizedFaces[0]!, MatchConfidence: 99 };
+    const replaced = { CelebrityFaces: [named, ...result.CelebrityFaces], UnrecognizedFaces: [] };
+    const after = await store.replaceResult(saved.id, { result: replaced, lookalikes: [lookalikes[1]!, lookalikes[0]!], thumbnails: [new Uint8Array([2]), new Uint8Array([1])] });
+    expect(after?.result).toEqual(replaced);
+    expect((await store.get(saved.id))?.result).toEqual(replaced);
+    expect((await store.get(saved.id))?.lookalikes).toEqual([lookalikes[1], lookalikes[0]]);
+    expect(await store.readThumbnail(saved.id, 0)).toEqual(new Uint8Array([2]));
+    expect(await store.readThumbnail(saved.id, 1)).toEqual(new Uint8Array([1]));
+    expect(await store.replaceResult('AAAAAAAAAAAAAAAAAAAAAA', { result })).toBeNull();
+    expect(await store.remove(saved.id)).toBe(true);
+    expect(await store.replaceResult(saved.id, { result })).toBeNull();
+  });
+
   it('refuses a result that is not Rekognition-shaped, and stores nothing for it', async () => {
     const { store } = await opened();
     const bad = { ...recognition, result: { CelebrityFaces: [{ Name: 'x' }] } as unknown as RecognizeCelebritiesResult };

@@ -1,3 +1,4 @@
+import type { FaceLookalikes } from '../contract/lookalikes';
 import type { RecognizeCelebritiesResult, RecognizerKind } from '../contract/rekognition';
 
 /** The stored photo's facts; the bytes themselves are read with RecognitionStore.readImage. */
@@ -17,6 +18,8 @@ export interface StoredRecognition {
   recognizer: RecognizerKind;
   result: RecognizeCelebritiesResult;
   image: StoredImageInfo;
+  /** "Looks a bit like": each face's nearest people, in the result's face order (local recognizer only). */
+  lookalikes?: FaceLookalikes;
 }
 
 export interface NewRecognition {
@@ -25,6 +28,8 @@ export interface NewRecognition {
   image: { bytes: Uint8Array; mimeType: string; width: number; height: number };
   /** SHA-256 hex of the uploader's delete token (lib/security/delete-token); the token itself is never stored. */
   deleteTokenHash?: string;
+  /** Each face's nearest people, in the result's face order, kept for the result page. */
+  lookalikes?: FaceLookalikes;
 }
 
 /**
@@ -46,6 +51,13 @@ export interface RecognitionStore {
   saveThumbnails(id: string, thumbnails: readonly Uint8Array[]): Promise<void>;
   /** Thumbnail `n` (stored order), or null when none was kept. */
   readThumbnail(id: string, n: number): Promise<Uint8Array | null>;
+  /**
+   * Replaces a stored result after an admin named one of its faces or rejected a name (the photo was
+   * recognized again): result, lookalikes and the face crops, which follow the result's face order. The
+   * old crops go first, so a crash midway leaves a result without crops (made again when viewed), never
+   * crops of other faces. Null for an unknown id.
+   */
+  replaceResult(id: string, change: { result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes; thumbnails?: readonly Uint8Array[] }): Promise<StoredRecognition | null>;
   /** The stored delete-token hash, or null (unknown id, or a result stored without a token). */
   getDeleteTokenHash(id: string): Promise<string | null>;
   /** Removes result, photo and thumbnails; false when there was nothing to remove. */
