@@ -4,6 +4,8 @@ import { getRecognizer, type Recognizer } from '../recognizer';
 import { newDeleteToken } from '../security/delete-token';
 import { getStore, type StoredRecognition } from '../store';
 import type { RecognizeCelebritiesResult } from '../contract/rekognition';
+import type { FaceLookalikes } from '../contract/lookalikes';
+import type { LocalRecognizer } from '../recognizer/local';
 import { metrics } from '../observability/metrics';
 import { admit, counted } from './admission';
 
@@ -17,7 +19,14 @@ export interface UploadTimings {
   storeMs: number;
 }
 
-type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult };
+type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes };
+
+/** Our engine also gives each face's nearest people ("looks a bit like"), kept with the result for its page. */
+function recognizeWithLookalikes(recognizer: Recognizer, upload: Uint8Array): Promise<{ result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes }> {
+  const local = recognizer as Partial<LocalRecognizer>;
+  if (local.recognizeWithLookalikes) return local.recognizeWithLookalikes(upload, { attributes: false });
+  return recognizer.recognizeCelebrities(upload, { attributes: false }).then((result) => ({ result }));
+}
 
 /**
  * Our engine reads the upload itself, turned upright by its EXIF orientation as the stored photo is, so its
@@ -26,10 +35,10 @@ type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult }
  * explains a damaged file.
  */
 async function recognizeBesideStoring(recognizer: Recognizer, upload: Uint8Array, inspected: InspectedUpload): Promise<Recognized> {
-  const [image, result] = await Promise.allSettled([toStoredPhoto(upload, inspected), recognizer.recognizeCelebrities(upload, { attributes: false })]);
+  const [image, recognized] = await Promise.allSettled([toStoredPhoto(upload, inspected), recognizeWithLookalikes(recognizer, upload)]);
   if (image.status === 'rejected') throw image.reason;
-  if (result.status === 'rejected') throw result.reason;
-  return { image: image.value, result: result.value };
+  if (recognized.status === 'rejected') throw recognized.reason;
+  return { image: image.value, ...recognized.value };
 }
 
 /**
@@ -51,7 +60,7 @@ export async function uploadPhoto(upload: Uint8Array): Promise<StoredRecognition
   const received = performance.now();
   let started = received;
   // Admission before decoding: under overload the re-encode is CPU work too, so it waits in the same queue.
-  const { image, result, recognizer } = await counted('upload', admit(async () => {
+  const { image, result, lookalikes, recognizer } = await counted('upload', admit(async () => {
     started = performance.now();
     const inspected = await inspectUpload(upload);
     const recognizer = await getRecognizer();
@@ -62,7 +71,7 @@ export async function uploadPhoto(upload: Uint8Array): Promise<StoredRecognition
   }), (recognized) => recognized.result);
   const recognized = performance.now();
   const { token, hash } = newDeleteToken();
-  const stored = await getStore().save({ recognizer: recognizer.kind, result, image, deleteTokenHash: hash });
+  const stored = await getStore().save({ recognizer: recognizer.kind, result, image, lookalikes, deleteTokenHash: hash });
   const timings = { queueMs: started - received, recognizeMs: recognized - started, storeMs: performance.now() - recognized };
   const { stageDuration } = metrics();
   stageDuration.observe({ stage: 'queue' }, timings.queueMs / 1000);
