@@ -1,6 +1,9 @@
 import Link from 'next/link';
+import type { Lookalike } from '@/lib/contract/lookalikes';
 import type { StoredRecognition } from '@/lib/store';
 import { CelebrityCard } from './celebrity-card';
+import { LookalikeList } from './lookalikes';
+import { NameFaceForm, RejectNameButton } from './name-face-form';
 import { faceThumbnailUrl } from './thumbnail-url';
 import { FaceBoxes, FaceHighlightProvider, HighlightOnHover, type DrawnFace } from './face-highlight';
 
@@ -16,11 +19,16 @@ function drawnFaces(recognition: StoredRecognition): DrawnFace[] {
   return [...named, ...unnamed];
 }
 
-/** The photo with its face boxes beside the celebrity cards; pointing at a card highlights its box. */
-export function ResultView({ recognition }: { recognition: StoredRecognition }) {
+/**
+ * The photo with its face boxes beside the celebrity cards; pointing at a card highlights its box. Each face
+ * may come with the people it looks a bit like (`lookalikes`, in the page's face order: celebrities first),
+ * and a signed-in admin gets "Name this face" and "This is not …".
+ */
+export function ResultView({ recognition, lookalikes = [], admin = false }: { recognition: StoredRecognition; lookalikes?: readonly Lookalike[][]; admin?: boolean }) {
   const { id, image, result } = recognition;
   const celebrities = result.CelebrityFaces;
   const unrecognized = result.UnrecognizedFaces.length;
+  const strangerCards = admin || result.UnrecognizedFaces.some((_face, i) => (lookalikes[celebrities.length + i]?.length ?? 0) > 0);
   return (
     <FaceHighlightProvider>
       <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
@@ -50,6 +58,17 @@ export function ResultView({ recognition }: { recognition: StoredRecognition }) 
               {celebrities.map((celebrity, index) => (
                 <li key={`${celebrity.Id}-${index}`}>
                   <CelebrityCard celebrity={celebrity} index={index} thumbnailUrl={faceThumbnailUrl(id, result, index)} />
+                  {admin || lookalikes[index]?.length ? (
+                    <div className="mt-2 space-y-2 px-1">
+                      {lookalikes[index]?.length ? (
+                        <details className="group/lookalikes text-sm">
+                          <summary className="cursor-pointer rounded text-xs font-medium text-slate-500 hover:text-slate-800">Who else do they look like?</summary>
+                          <div className="mt-2"><LookalikeList people={lookalikes[index]!} faceLabel={`The face named ${celebrity.Name}`} /></div>
+                        </details>
+                      ) : null}
+                      {admin ? <RejectNameButton recognitionId={id} face={index} name={celebrity.Name} /> : null}
+                    </div>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -63,23 +82,50 @@ export function ResultView({ recognition }: { recognition: StoredRecognition }) 
               <p className="text-sm text-slate-700" data-testid="unrecognized-count">
                 {unrecognized === 1 ? '1 face was not recognized' : `${unrecognized} faces were not recognized`}
               </p>
-              <ul aria-label="Unrecognized faces" className="mt-2 flex flex-wrap gap-2">
-                {result.UnrecognizedFaces.map((_face, i) => (
-                  <li key={i}>
-                    <HighlightOnHover index={celebrities.length + i}>
-                      {/* eslint-disable-next-line @next/next/no-img-element -- server-cropped thumbnail */}
-                      <img
-                        src={faceThumbnailUrl(id, result, celebrities.length + i)}
-                        alt={`Unrecognized face ${i + 1}`}
-                        width={48}
-                        height={48}
-                        loading="lazy"
-                        className="size-12 rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200 grayscale hover:grayscale-0"
-                      />
-                    </HighlightOnHover>
-                  </li>
-                ))}
-              </ul>
+              {strangerCards ? (
+                <ul aria-label="Unrecognized faces" className="mt-2 grid gap-3 sm:grid-cols-2 lg:grid-cols-1">
+                  {result.UnrecognizedFaces.map((_face, i) => (
+                    <li key={i}>
+                      <HighlightOnHover index={celebrities.length + i} className="h-full">
+                        <article aria-label={`Unrecognized face ${i + 1}`} className="flex h-full gap-3 rounded-2xl border border-dashed border-slate-300 bg-white p-3">
+                          {/* eslint-disable-next-line @next/next/no-img-element -- server-cropped thumbnail */}
+                          <img
+                            src={faceThumbnailUrl(id, result, celebrities.length + i)}
+                            alt={`Unrecognized face ${i + 1}`}
+                            width={56}
+                            height={56}
+                            loading="lazy"
+                            className="size-14 shrink-0 rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200 grayscale"
+                          />
+                          <div className="min-w-0 flex-1 space-y-2">
+                            <p className="text-sm font-medium text-slate-700">Face {i + 1} · not recognized</p>
+                            <LookalikeList people={lookalikes[celebrities.length + i] ?? []} faceLabel={`Unrecognized face ${i + 1}`} />
+                            {admin ? <NameFaceForm recognitionId={id} face={celebrities.length + i} faceLabel={`unrecognized face ${i + 1}`} /> : null}
+                          </div>
+                        </article>
+                      </HighlightOnHover>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <ul aria-label="Unrecognized faces" className="mt-2 flex flex-wrap gap-2">
+                  {result.UnrecognizedFaces.map((_face, i) => (
+                    <li key={i}>
+                      <HighlightOnHover index={celebrities.length + i}>
+                        {/* eslint-disable-next-line @next/next/no-img-element -- server-cropped thumbnail */}
+                        <img
+                          src={faceThumbnailUrl(id, result, celebrities.length + i)}
+                          alt={`Unrecognized face ${i + 1}`}
+                          width={48}
+                          height={48}
+                          loading="lazy"
+                          className="size-12 rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200 grayscale hover:grayscale-0"
+                        />
+                      </HighlightOnHover>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </div>
           ) : null}
         </section>

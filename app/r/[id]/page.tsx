@@ -9,6 +9,8 @@ import { DeleteResultButton } from '@/components/result/delete-result-button';
 import { ResultView } from '@/components/result/result-view';
 import type { StoredRecognition } from '@/lib/store';
 import { getRecognition } from '@/lib/use-cases/recognitions';
+import { lookalikesForPage } from '@/lib/use-cases/lookalikes';
+import { isAdminRequest } from '@/app/admin/_lib/guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -74,7 +76,8 @@ export default async function ResultPage({ params }: Props) {
           </Link>
         </div>
       </div>
-      <ResultView recognition={recognition} />
+      {/* Lookalikes and the admin's controls are the page's only: never in its title or link preview. */}
+      <ResultView recognition={recognition} lookalikes={await lookalikesForPage(recognition)} admin={await isAdminRequest()} />
     </main>
   );
 }
