@@ -10,6 +10,10 @@ const env = process.env;
 const dataDir = resolve(root, env.DATA_DIR ?? 'data');
 const logDir = resolve(root, env.LOG_DIR ?? 'logs');
 const instances = Number(env.WEB_CONCURRENCY ?? 2);
+const multiHostSettings = [
+  'DATABASE_URL', 'PG_POOL_MAX', 'PG_CONNECT_TIMEOUT_MS', 'PG_IDLE_TIMEOUT_MS', 'PG_STATEMENT_TIMEOUT_MS',
+  'S3_BUCKET', 'S3_PREFIX', 'AWS_ENDPOINT_URL_S3', 'S3_FORCE_PATH_STYLE', 'S3_TIMEOUT_MS', 'S3_MAX_ATTEMPTS',
+];
 
 export const apps = [
   {
@@ -43,6 +47,8 @@ export const apps = [
       ...(env.AWS_REGION ? { AWS_REGION: env.AWS_REGION } : {}),
       // The admin area (docs/admin.md) exists only with a token; every worker must have the same one.
       ...(env.ADMIN_TOKEN ? { ADMIN_TOKEN: env.ADMIN_TOKEN } : {}),
+      // Many hosts (deploy/multi-host.md): the shared PostgreSQL and bucket, the same on every host and worker.
+      ...Object.fromEntries(multiHostSettings.filter((name) => env[name] !== undefined).map((name) => [name, env[name]])),
       NEXT_TELEMETRY_DISABLED: '1',
       // glibc gives every thread (face-net workers, libuv, libvips) its own malloc arena; two keep the
       // resident set lower with no speed cost measured. Blocks of 2 MB and more (decoded photos, detector

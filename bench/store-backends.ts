@@ -10,7 +10,7 @@
  * JSON line last.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     sequential: { type: 'string', default: '40' },
     concurrent: { type: 'string', default: '120' },
     concurrency: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const sequential = Number(values.sequential);
@@ -67,26 +67,35 @@ async function startServer(port: number, env: Record<string, string>): Promise<{
   };
 }
 
-async function upload(base: string, photo: BenchPhoto): Promise<number> {
+/** One upload: the whole request's time, and the server's own `store` step (photo + row durable) from Server-Timing. */
+async function upload(base: string, photo: BenchPhoto): Promise<{ ms: number; storeMs: number }> {
   const form = new FormData();
   form.append('image', new Blob([Buffer.from(photo.bytes)]), `${photo.name}.${photo.source.endsWith('.png') ? 'png' : 'jpg'}`);
   const started = performance.now();
   const response = await fetch(`${base}/api/recognitions`, { method: 'POST', body: form });
   await response.arrayBuffer();
   if (response.status !== 201) throw new Error(`upload of ${photo.name} answered ${response.status}`);
-  return performance.now() - started;
+  const storeMs = Number(/store;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? Number.NaN);
+  return { ms: performance.now() - started, storeMs };
 }
 
 interface Figures {
   p50: number;
   p95: number;
+  /** p50 of the server's store step alone (Server-Timing `store`). */
+  storeP50: number;
   uploadsPerSecond: number;
 }
 
 async function measure(base: string, photos: readonly BenchPhoto[]): Promise<Figures> {
   for (const photo of photos) await upload(base, photo); // warm-up: first decode, first insert, pool connections
   const times: number[] = [];
-  for (let i = 0; i < sequential; i++) times.push(await upload(base, photos[i % photos.length]!));
+  const storeTimes: number[] = [];
+  for (let i = 0; i < sequential; i++) {
+    const { ms, storeMs } = await upload(base, photos[i % photos.length]!);
+    times.push(ms);
+    storeTimes.push(storeMs);
+  }
   let next = 0;
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -94,7 +103,7 @@ async function measure(base: string, photos: readonly BenchPhoto[]): Promise<Fig
   }));
   const seconds = (performance.now() - started) / 1000;
   const { p50, p95 } = summarize(times);
-  return { p50, p95, uploadsPerSecond: concurrent / seconds };
+  return { p50, p95, storeP50: summarize(storeTimes).p50, uploadsPerSecond: concurrent / seconds };
 }
 
 async function main(): Promise<void> {
@@ -103,6 +112,7 @@ async function main(): Promise<void> {
   const photos = await loadBenchPhotos();
   console.log(`photos: ${photos.map((p) => p.name).join(', ')}; ${sequential} sequential uploads, then ${concurrent} at concurrency ${concurrency}, ${rounds} rounds`);
   const work = mkdtempSync(join(tmpdir(), 'cf-bench-store-'));
+  chmodSync(work, 0o755); // PostgreSQL runs as the postgres user and must reach its folder inside
   const [postgres, s3] = await Promise.all([startPostgres({ parent: work }), startS3({ parent: work })]);
   const results: Record<'sqlite' | 'postgres', Figures[]> = { sqlite: [], postgres: [] };
   try {
@@ -114,7 +124,7 @@ async function main(): Promise<void> {
         try {
           const figures = await measure(server.base, photos);
           results[backend].push(figures);
-          console.log(`round ${round + 1} ${backend.padEnd(8)} p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms, ${figures.uploadsPerSecond.toFixed(1)} uploads/s`);
+          console.log(`round ${round + 1} ${backend.padEnd(8)} upload p50 ${figures.p50.toFixed(1)} ms (store step ${figures.storeP50.toFixed(1)} ms), p95 ${figures.p95.toFixed(1)} ms, ${figures.uploadsPerSecond.toFixed(1)} uploads/s`);
         } finally {
           await server.stop();
         }
@@ -129,10 +139,13 @@ async function main(): Promise<void> {
   const summary = Object.fromEntries(Object.entries(results).map(([k, runs]) => [k, {
     p50: Number(median(runs.map((r) => r.p50)).toFixed(1)),
     p95: Number(median(runs.map((r) => r.p95)).toFixed(1)),
+    storeP50: Number(median(runs.map((r) => r.storeP50)).toFixed(1)),
     uploadsPerSecond: Number(median(runs.map((r) => r.uploadsPerSecond)).toFixed(1)),
   }]));
-  console.log(`SQLite + files:                upload p50 ${summary.sqlite!.p50} ms, ${summary.sqlite!.uploadsPerSecond} uploads/s (median of rounds)`);
-  console.log(`PostgreSQL + object storage:   upload p50 ${summary.postgres!.p50} ms, ${summary.postgres!.uploadsPerSecond} uploads/s (median of rounds)`);
+  for (const [label, key] of [['SQLite + files:             ', 'sqlite'], ['PostgreSQL + object storage:', 'postgres']] as const) {
+    const f = summary[key]!;
+    console.log(`${label} upload p50 ${f.p50} ms (store step ${f.storeP50} ms), ${f.uploadsPerSecond} uploads/s (median of ${rounds} rounds)`);
+  }
   console.log(JSON.stringify({ cpu: cpu(), sequential, concurrent, concurrency, rounds, ...summary }));
 }
 

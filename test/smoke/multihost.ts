@@ -184,9 +184,13 @@ async function propagation(hostB: Host, url: string, named: boolean, change: () 
   try {
     await change();
     const committed = await lastGalleryCommit(url);
-    await waitFor(`host B to ${named ? 'name' : 'stop naming'} ${newPerson.name}`, async () => seen.filter((s) => s.at > committed && s.named === named).length >= 4, 15_000);
     // The first answer after the commit that reflects it, counted at its end: an upper bound of the delay.
-    const first = seen.filter((s) => s.at > committed && s.named === named).sort((a, b) => a.at - b.at)[0]!;
+    const firstOf = () => seen.filter((s) => s.at > committed && s.named === named).sort((a, b) => a.at - b.at)[0];
+    await waitFor(`host B to ${named ? 'name' : 'stop naming'} ${newPerson.name}, and 4 answers more`, async () => {
+      const first = firstOf();
+      return first !== undefined && seen.filter((s) => s.sent >= first.at).length >= 4;
+    }, 15_000);
+    const first = firstOf()!;
     const after = seen.filter((s) => s.sent >= first.at).sort((a, b) => a.at - b.at).slice(0, 4);
     expect(after.length === 4 && after.every((s) => s.named === named), `host B's answers to requests sent after that one agree (${after.map((s) => s.named).join(',')})`);
     return { ms: first.at - committed, requestMs: first.at - first.sent };

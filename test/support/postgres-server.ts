@@ -47,7 +47,10 @@ function userIds(name: string): { uid: number; gid: number } | null {
 
 const PASSWORD = 'celebrity-test';
 
-/** Starts a private cluster; `stop()` shuts it down (fast) and removes its folder unless `keep`. */
+/**
+ * Starts a private cluster; `stop()` shuts it down (fast) and removes its folder unless `keep`. Run as root,
+ * `parent` must be reachable by the postgres user (mode 755 on every folder above it).
+ */
 export async function startPostgres(options: { parent?: string; keep?: boolean; settings?: Record<string, string> } = {}): Promise<PostgresServer> {
   const bin = postgresBin();
   const parent = options.parent ?? tmpdir();
