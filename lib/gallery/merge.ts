@@ -86,7 +86,8 @@ export function layerKnownPeople(pack: readonly KnownPerson[], operator: Gallery
     } else {
       if (count === 0) continue; // an own person without samples is nobody to recognize
       index = people.length;
-      people.push({ ...own, embeddings: new Float32Array(0), aliases: [], origin: operatorOrigin(own.sources) });
+      // Negative samples are attached below, as for a pack person.
+      people.push({ ...own, negatives: undefined, negativeSources: undefined, embeddings: new Float32Array(0), aliases: [], origin: operatorOrigin(own.sources) });
       entryOwners[entryOwners.length - 1] = index;
     }
     for (let r = 0; r < count; r++) {

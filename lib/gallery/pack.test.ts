@@ -109,15 +109,20 @@ describe('whom the server knows', () => {
     edit.overrides = { name: 'Zendaya Coleman', urls: ['https://example.org/z'] };
     addNegativeSample(operator, edit, new Float32Array([0, 0, 0, 1]), { at: '2026-01-01T00:00:00.000Z', from: 'result', recognition: 'r'.repeat(22), face: 0 });
     addSample(operator, ensurePerson(operator, 'Joseph Biden'), new Float32Array([0, 0, 1, 0]), { at: '2026-01-01T00:00:00.000Z', from: 'photo' });
+    const ada = ensurePerson(operator, 'Ada Lovelace');
+    addSample(operator, ada, new Float32Array([1, 0, 0, 0]), { at: '2026-01-01T00:00:00.000Z', from: 'photo' });
+    addNegativeSample(operator, ada, new Float32Array([0, 1, 0, 0]), { at: '2026-01-01T00:00:00.000Z', from: 'result', recognition: 'r'.repeat(22), face: 0 });
     const layered = layerKnownPeople(pack(), operator, parseOptOut('Joe Biden\n'));
-    expect(layered.people.map((p) => [p.name, p.urls, p.origin])).toEqual([
-      ['Joe Biden', [], { lfw: 1, added: 1 }],
-      ['Zendaya Coleman', ['https://example.org/z'], { lfw: 1 }],
+    expect(layered.people.map((p) => [p.name, p.urls, p.origin, p.negativeSources?.length ?? 0])).toEqual([
+      ['Joe Biden', [], { lfw: 1, added: 1 }, 0],
+      ['Zendaya Coleman', ['https://example.org/z'], { lfw: 1 }, 1],
+      ['Ada Lovelace', [], { added: 1 }, 1],
     ]);
-    expect(Array.from(layered.optedOut)).toEqual([1, 0]);
-    expect(Array.from(layered.extra.owners)).toEqual([0]);
+    expect(Array.from(layered.negatives.get(2) ?? [])).toEqual([0, 1, 0, 0]);
+    expect(Array.from(layered.optedOut)).toEqual([1, 0, 0]);
+    expect(Array.from(layered.extra.owners)).toEqual([0, 2]);
     expect(Array.from(layered.negatives.get(1) ?? [])).toEqual([0, 0, 0, 1]);
-    expect(layered.entryOwners).toEqual([1, 0]);
+    expect(layered.entryOwners).toEqual([1, 0, 2]);
   });
 
   it('drops people on the opt-out list by id, by name or by another spelling', () => {
