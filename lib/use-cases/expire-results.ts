@@ -1,6 +1,6 @@
 import { getConfig } from '../config';
 import { log } from '../observability/log';
-import { getStore, type RecognitionStore } from '../store';
+import { getStore, getVideoStore, type RecognitionStore } from '../store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -59,5 +59,23 @@ export function startResultExpiry(): void {
   if (ttlDays === undefined || holder[startedKey]) return;
   holder[startedKey] = true;
   startRetentionSweeper(getStore, ttlDays);
+  startVideoRetention(ttlDays);
   log.info({ ttlDays }, 'retention: results older than the TTL are removed periodically');
+}
+
+/**
+ * Videos (row, file, poster, thumbnails, Rekognition job names) older than the TTL go the same way. Their
+ * store is the host's own SQLite, so every process sweeps it; removing is idempotent across workers.
+ */
+function startVideoRetention(ttlDays: number): void {
+  const sweep = async () => {
+    try {
+      const removed = await getVideoStore().removeOlderThan(new Date(Date.now() - ttlDays * DAY_MS));
+      if (removed) log.info({ removed, ttlDays }, 'retention: expired videos removed');
+    } catch (error) {
+      log.error({ err: error }, 'retention: video sweep failed');
+    }
+  };
+  void sweep();
+  setInterval(() => void sweep(), sweepIntervalMs(ttlDays)).unref();
 }

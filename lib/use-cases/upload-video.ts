@@ -1,4 +1,5 @@
 import 'server-only';
+import { rename } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { getConfig, type AppConfig } from '../config';
 import { AppError } from '../errors';
@@ -67,7 +68,6 @@ export async function uploadVideo(request: Request): Promise<StoredVideo & { del
     const { token, hash } = newDeleteToken();
     // The stored name's extension follows the container, never the client's name.
     const tempPath = store.incomingPath(probe.container === 'mp4' ? 'mp4' : 'mkv');
-    const { rename } = await import('node:fs/promises');
     await rename(file.path, tempPath);
     file.path = tempPath;
     const video = await store.create({

@@ -233,10 +233,11 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
       clearInterval(timer);
       const ids = [...running.keys()];
       for (const controller of running.values()) controller.abort();
-      for (const id of ids) {
-        await store.release(id, owner);
+      // All released before the first await: at process exit (a shutdown hook) no later tick runs.
+      await Promise.all(ids.map((id) => {
         metrics().videoJobs.inc({ outcome: 'released' });
-      }
+        return store.release(id, owner);
+      }));
     },
     abandon() {
       stopped = true;
