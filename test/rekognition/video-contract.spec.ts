@@ -5,6 +5,8 @@
  * then a stranger; it is uploaded with POST /api/videos and named to the SDK as an object of the `uploads`
  * bucket, as no S3 bucket is configured.
  */
+import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +58,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cf-video-contract-'));
   const clip = join(dir, 'clip.mp4');
   buildSlideshow(slides, clip, { width: 480, height: 270 });
+  const audio = spawnSync('ffmpeg', ['-y', '-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', join(dir, 'audio.m4a')]);
+  if (audio.status !== 0) throw new Error('ffmpeg could not make the audio file');
   app = await startApp(PORT, { RECOGNIZER: 'local', DATA_DIR, REKOGNITION_ACCESS_KEY_ID: KEYS.accessKeyId, REKOGNITION_SECRET_ACCESS_KEY: KEYS.secretAccessKey });
   const form = new FormData();
   form.append('video', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
@@ -122,6 +126,35 @@ describe('StartCelebrityRecognition and GetCelebrityRecognition through the AWS 
 
     const tokenOfIdOrder = (await client().send(new GetCelebrityRecognitionCommand({ JobId, SortBy: 'ID', MaxResults: 1 }))).NextToken;
     expect(await thrownBy(client().send(new GetCelebrityRecognitionCommand({ JobId, SortBy: 'TIMESTAMP', NextToken: tokenOfIdOrder })))).toBeInstanceOf(InvalidPaginationTokenException);
+  });
+
+  it('POST /api/videos refuses unreadable files, audio without a picture and oversized bodies with clear 4xx; DELETE needs the token', async () => {
+    const send = async (bytes: Uint8Array | string, name: string) => {
+      const form = new FormData();
+      form.append('video', new Blob([bytes]), name);
+      const response = await fetch(`${app.baseUrl}/api/videos`, { method: 'POST', body: form });
+      return { status: response.status, body: (await response.json()) as { error: { code: string; message: string } } };
+    };
+    expect(await send('not a video at all', 'notes.mp4')).toMatchObject({ status: 415, body: { error: { code: 'unsupported_type' } } });
+    expect(await send(await readFile(join(dir, 'audio.m4a')), 'audio.m4a')).toMatchObject({ status: 422, body: { error: { code: 'no_video_stream' } } });
+    expect(await send(new Uint8Array(0), 'empty.mp4')).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
+    // A 300 MB body is refused from its Content-Length alone: the answer comes before any of the body is sent.
+    const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const upload = request(`${app.baseUrl}/api/videos`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(300 * 1024 * 1024) } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, body });
+          upload.destroy();
+        });
+      });
+      upload.on('error', reject);
+      upload.flushHeaders();
+    });
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toMatchObject({ error: { code: 'too_large', message: 'The video is too large; the limit is 200 MB.' } });
+    expect((await fetch(`${app.baseUrl}/api/videos/${videoId}`, { method: 'DELETE' })).status).toBe(401);
+    expect((await fetch(`${app.baseUrl}/api/videos/${videoId}`, { method: 'DELETE', headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
   });
 
   it('answers an unknown job, another bucket and an unknown upload with the SDK\'s own exceptions', async () => {
