@@ -10,12 +10,12 @@ export function AdminHeader({ title, current, children }: { title: string; curre
   );
   return (
     <div className="mb-6 flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
-      <div className="min-w-0">
+      <div className="min-w-0 flex-1">
         <p className="text-sm font-medium text-brand-600">Admin</p>
         <h1 className="mt-1 truncate text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
         {children}
       </div>
-      <nav aria-label="Admin" className="flex flex-wrap items-center gap-1">
+      <nav aria-label="Admin" className="flex shrink-0 flex-wrap items-center gap-1 whitespace-nowrap">
         {link('/admin', 'People', current === 'people')}
         {link('/admin/people/new', 'Add a person', current === 'new')}
         <SignOutButton />

@@ -57,7 +57,12 @@ export function ResultView({ recognition, lookalikes = [], admin = false }: { re
             <ul aria-label="Recognized celebrities" className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-1">
               {celebrities.map((celebrity, index) => (
                 <li key={`${celebrity.Id}-${index}`}>
-                  <CelebrityCard celebrity={celebrity} index={index} thumbnailUrl={faceThumbnailUrl(id, result, index)} />
+                  {admin || lookalikes[index]?.length ? (
+                    // In a plain box the card keeps its own height instead of stretching over the lines below it.
+                    <div><CelebrityCard celebrity={celebrity} index={index} thumbnailUrl={faceThumbnailUrl(id, result, index)} /></div>
+                  ) : (
+                    <CelebrityCard celebrity={celebrity} index={index} thumbnailUrl={faceThumbnailUrl(id, result, index)} />
+                  )}
                   {admin || lookalikes[index]?.length ? (
                     <div className="mt-2 space-y-2 px-1">
                       {lookalikes[index]?.length ? (
