@@ -129,14 +129,14 @@ describe('StartCelebrityRecognition and GetCelebrityRecognition through the AWS 
   });
 
   it('POST /api/videos refuses unreadable files, audio without a picture and oversized bodies with clear 4xx; DELETE needs the token', async () => {
-    const send = async (bytes: Uint8Array | string, name: string) => {
+    const send = async (bytes: Uint8Array<ArrayBuffer> | string, name: string) => {
       const form = new FormData();
       form.append('video', new Blob([bytes]), name);
       const response = await fetch(`${app.baseUrl}/api/videos`, { method: 'POST', body: form });
       return { status: response.status, body: (await response.json()) as { error: { code: string; message: string } } };
     };
     expect(await send('not a video at all', 'notes.mp4')).toMatchObject({ status: 415, body: { error: { code: 'unsupported_type' } } });
-    expect(await send(await readFile(join(dir, 'audio.m4a')), 'audio.m4a')).toMatchObject({ status: 422, body: { error: { code: 'no_video_stream' } } });
+    expect(await send(new Uint8Array(await readFile(join(dir, 'audio.m4a'))), 'audio.m4a')).toMatchObject({ status: 422, body: { error: { code: 'no_video_stream' } } });
     expect(await send(new Uint8Array(0), 'empty.mp4')).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
     // A 300 MB body is refused from its Content-Length alone: the answer comes before any of the body is sent.
     const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
