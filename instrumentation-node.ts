@@ -9,6 +9,9 @@ const warmUpTimeoutMs = 120_000;
  */
 export async function registerNodeServer(): Promise<void> {
   watchShutdownSignals();
+  // Before the first request: every request then carries its TCP peer, for the per-client limits.
+  const { installPeerAddressHeader } = await import('./lib/http/client-address');
+  await installPeerAddressHeader();
   // Retention cleanup (RESULT_TTL_DAYS) ticks in every server process; with PostgreSQL one process of the
   // deployment sweeps at a time (an advisory lock), with SQLite deletes are idempotent across workers.
   const { startResultExpiry } = await import('./lib/use-cases/expire-results');
@@ -19,6 +22,10 @@ export async function registerNodeServer(): Promise<void> {
   // PostgreSQL + object storage: photos whose row never came (a crash in between) are swept, on one host at a time.
   const { startOrphanObjectSweep } = await import('./lib/use-cases/sweep-orphan-objects');
   startOrphanObjectSweep();
+  // SQLite + files: photos without a result, stale temporary files, deletes that left a file: at start, then hourly.
+  const { installFaultDrill, startFileStoreSweeper } = await import('./lib/use-cases/sweep-store');
+  startFileStoreSweeper();
+  installFaultDrill();
   await serveMetricsPort();
   const warm = process.env.NODE_ENV === 'production' && process.env.WARM_UP !== '0' ? warmUp() : Promise.resolve();
   // start-standalone.mjs (outside the bundle) awaits this before it listens.

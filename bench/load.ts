@@ -11,12 +11,15 @@ import { rm } from 'node:fs/promises';
 import { measureSustainableRate, runLoad, type LoadFigures } from '../test/hardening/harness/load';
 import { HARDENING_ROOT, startHardeningServer } from '../test/hardening/harness/server';
 
+/** The load comes from one client at 4x what the server sustains: the per-client limits would answer it 429 instead of the queue. */
+const UNLIMITED_CLIENT = { CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0', CLIENT_API_RATE: '0' };
+
 /** Runs the load test against a fresh server (or `url`), returning the figures. */
 export async function benchLoad(options: { durationS: number; factor: number; port: number; url?: string }): Promise<LoadFigures> {
   const concurrency = availableParallelism();
   const dataDir = join(HARDENING_ROOT, `load-${options.port}`);
   await rm(dataDir, { recursive: true, force: true });
-  const app = options.url ? undefined : await startHardeningServer(options.port, dataDir, { RECOGNITION_CONCURRENCY: String(concurrency) });
+  const app = options.url ? undefined : await startHardeningServer(options.port, dataDir, { RECOGNITION_CONCURRENCY: String(concurrency), ...UNLIMITED_CLIENT });
   const baseUrl = options.url ?? app!.baseUrl;
   try {
     const sustainableRate = await measureSustainableRate(baseUrl, concurrency);

@@ -14,6 +14,8 @@ const titles: Record<string, string> = {
   image_too_small: 'That image is too small',
   unsupported_type: 'That file is not a photo we can read',
   too_large: 'That photo is too large',
+  // The server keeps no photo without a face (docs/hardening.md): it answers 422 no_face, not a result.
+  no_face: 'No faces found',
   busy: 'We are busy right now',
   rate_limited: 'Too many photos at once',
   timeout: 'That took too long',

@@ -69,12 +69,8 @@ export function usePhotoUpload(videoLimits?: VideoLimits) {
       const created = await uploadPhoto(upload, (progress) =>
         setPhase(progress >= 1 ? { name: 'recognizing' } : { name: 'uploading', progress }),
       );
+      // A photo without a face is never a 201: the server answers 422 no_face and keeps nothing (problemFrom).
       const faces = created.result.CelebrityFaces.length + created.result.UnrecognizedFaces.length;
-      if (faces === 0) {
-        setProblem({ title: 'No faces found', message: 'We could not find a face in this photo. Try one where faces are clear and facing the camera.', retriable: false });
-        setPhase({ name: 'selected' });
-        return;
-      }
       addRecent({ id: created.id, names: created.result.CelebrityFaces.map((c) => c.Name), faces, createdAt: new Date().toISOString(), deleteToken: created.deleteToken });
       setPhase({ name: 'done' });
       router.push(`/r/${created.id}`);

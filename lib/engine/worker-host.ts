@@ -6,6 +6,11 @@
  * threads took 12-17 ms.
  */
 import { Worker } from 'node:worker_threads';
+import { throwIfCancelled } from '../cancellation';
+import { AppError } from '../errors';
+import { log } from '../observability/log';
+import { robustnessMetrics } from '../observability/robustness-metrics';
+import { engineWorkerHealth, liveHosts, type HostState } from './worker-health';
 import { sessionOptions, type FloatTensor, type LoadedModel, type ModelHost } from './runtime';
 
 /**
@@ -52,11 +57,19 @@ async function handle(msg) {
   }
   return [{ outputs, ms }, Object.values(outputs).map((o) => o.buffer)];
 }
+// A fault drill (ENGINE_FAULT_INJECTION): the thread dies of an uncaught error once no run is in flight.
+// Not while one is: ONNX Runtime aborts the whole process when a thread dies in the middle of a run.
+let stopping = false;
+let active = 0;
+const dieWhenIdle = () => { if (stopping && active === 0) setImmediate(() => { throw new Error('fault drill: face engine worker thread killed'); }); };
 parentPort.on('message', (msg) => {
+  if (msg.type === 'fault') { stopping = true; dieWhenIdle(); return; }
+  if (stopping) { parentPort.postMessage({ id: msg.id, error: 'face engine worker is stopping', stopping: true }); return; }
+  active++;
   handle(msg).then(
     ([reply, transfer]) => parentPort.postMessage({ id: msg.id, ...reply }, transfer),
     (error) => parentPort.postMessage({ id: msg.id, error: error && error.message ? error.message : String(error) }),
-  );
+  ).finally(() => { active--; dieWhenIdle(); });
 });
 parentPort.postMessage({ id: 0, ready: true });
 `;
@@ -65,11 +78,14 @@ type Request =
   | { type: 'load'; path: string; bytes?: Uint8Array; file?: string; preOptimized?: boolean }
   | { type: 'release'; path: string }
   | { type: 'close' }
+  | { type: 'fault' }
   | { type: 'run'; path: string; feeds: Record<string, FloatTensor>; outputs: readonly string[] };
 
 interface Reply {
   id: number;
   error?: string;
+  /** The worker refused the request because it is going down (fault drill). */
+  stopping?: boolean;
   inputNames?: string[];
   outputNames?: string[];
   outputs?: Record<string, Float32Array>;
@@ -87,9 +103,23 @@ interface PoolWorker {
   alive: boolean;
   /** Paths of the nets loaded in this worker. */
   models: Set<string>;
+  /** The load request of each net loaded, to load them again in a thread started after this one died. */
+  loads: Map<string, Request>;
+  /** Told to die (fault drill): gets no new runs. */
+  draining: boolean;
+  /** Called when the thread exits (the host starts another unless it is closing). */
+  onExit?: (code: number) => void;
 }
 
-function startWorker(intraOpThreads: number): Promise<PoolWorker> {
+/** What a request in flight on a thread that died gets: the engine is restarting it, try again in a moment. */
+const workerLost = (detail: string) =>
+  new AppError('not_ready', 'The face engine restarted one of its threads. Please try again in a moment.', { retryAfterSeconds: 1, cause: new Error(detail) });
+
+/**
+ * Starts a worker thread; with `into`, the thread replaces a dead one in the same PoolWorker (its fields
+ * reset, its record of loaded nets kept), so everything that holds the entry keeps working.
+ */
+function startWorker(intraOpThreads: number, into?: PoolWorker): Promise<PoolWorker> {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { options: sessionOptions(intraOpThreads) },
@@ -97,11 +127,14 @@ function startWorker(intraOpThreads: number): Promise<PoolWorker> {
     // generation let tens of MB of them wait for a scavenge: 2 MB keeps the engine's peak RSS ~40 MB lower.
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
   });
-  const entry: PoolWorker = { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set() };
+  const entry: PoolWorker = into
+    ? Object.assign(into, { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set<string>(), draining: false })
+    : { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set(), loads: new Map(), draining: false };
+  const pending = entry.pending;
   const fail = (error: Error) => {
     entry.alive = false;
-    for (const { reject } of entry.pending.values()) reject(error);
-    entry.pending.clear();
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
   };
   return new Promise((resolve, reject) => {
     worker.on('message', (reply: Reply & { ready?: boolean }) => {
@@ -115,14 +148,17 @@ function startWorker(intraOpThreads: number): Promise<PoolWorker> {
       if (!waiter) return;
       entry.pending.delete(reply.id);
       if (--entry.inflight === 0) worker.unref();
-      if (reply.error !== undefined) waiter.reject(new Error(reply.error));
+      if (reply.error !== undefined) waiter.reject(reply.stopping ? workerLost(reply.error) : new Error(reply.error));
       else waiter.resolve(reply);
     });
     worker.once('error', (error) => {
-      fail(error);
+      fail(workerLost(error.message));
       reject(error);
     });
-    worker.once('exit', (code) => fail(new Error(`face engine worker exited (code ${code})`)));
+    worker.once('exit', (code) => {
+      fail(workerLost(`face engine worker exited (code ${code})`));
+      entry.onExit?.(code);
+    });
   });
 }
 
@@ -131,15 +167,26 @@ let nextRequestId = 1;
 function send(entry: PoolWorker, request: Request): Promise<Reply> {
   if (!entry.alive) return Promise.reject(new Error('face engine worker is not running'));
   const id = nextRequestId++;
-  return new Promise((resolve, reject) => {
+  return new Promise<Reply>((resolve, reject) => {
     entry.pending.set(id, { resolve, reject });
     // Referenced while a reply is awaited: an unreferenced worker would let the process exit mid-photo.
     if (entry.inflight++ === 0) entry.worker.ref();
     // Feeds are transferred, not copied: cloning the detector's 0.9 MB windows cost ~2.5 ms a photo.
     const transfer = request.type === 'run' ? Object.values(request.feeds).map((t) => t.data.buffer as ArrayBuffer) : [];
     entry.worker.postMessage({ id, ...request }, transfer);
+  }).then((reply) => {
+    // What this thread holds, so a thread started after it died can load the same nets.
+    if (request.type === 'load') entry.loads.set(request.path, request);
+    else if (request.type === 'release') entry.loads.delete(request.path);
+    else if (request.type === 'close') entry.loads.clear();
+    return reply;
   });
 }
+
+/** Longest a run waits for a thread that can take it (while a dead one is started again), ms. */
+const MAX_WAIT_FOR_WORKER_MS = 30_000;
+/** Delay before starting a thread again after `failures` failed attempts in a row: 0.2 s doubling to 10 s. */
+const restartDelayMs = (failures: number) => Math.min(10_000, 200 * 2 ** failures);
 
 /** Starts `workers` worker threads, each running its sessions on `intraOpThreads` threads (default 1). */
 export async function createWorkerHost(options: { workers: number; intraOpThreads?: number }): Promise<ModelHost> {
@@ -153,14 +200,84 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
   // Expected run time per model (moving average of the workers' own timings): one 55 ms expression run
   // must not make a 0.4 ms landmark run wait behind it when the other worker is free sooner.
   const expectedMs = new Map<string, number>();
-  const leastBacklog = (path: string): PoolWorker => {
+  const leastBacklog = (path: string): PoolWorker | undefined => {
     let best: PoolWorker | undefined;
-    for (const w of pool) if (w.alive && w.models.has(path) && (!best || w.backlog < best.backlog)) best = w;
-    if (!best) throw new Error('face engine workers have stopped');
+    for (const w of pool) if (w.alive && !w.draining && w.models.has(path) && (!best || w.backlog < best.backlog)) best = w;
     return best;
   };
+
+  // Self-healing: a thread that dies is started again with the nets it held; runs meanwhile go to the
+  // others, or wait for it (at most MAX_WAIT_FOR_WORKER_MS, and never past their recognition's deadline).
+  let closing = false;
+  let failures = 0;
+  const revived = new Set<() => void>();
+  const wake = () => {
+    for (const notify of revived) notify();
+    revived.clear();
+  };
+  const restart = async (entry: PoolWorker, code: number): Promise<void> => {
+    if (closing) return;
+    const index = pool.indexOf(entry);
+    log.error({ worker: index, exitCode: code }, 'engine: a face engine worker thread died; starting it again');
+    const loads = [...entry.loads.values()];
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, restartDelayMs(failures)));
+      if (closing) return;
+      try {
+        await startWorker(options.intraOpThreads ?? 1, entry);
+        for (const request of loads) {
+          await send(entry, request);
+          if (request.type === 'load') entry.models.add(request.path);
+        }
+        failures = 0;
+        robustnessMetrics().workerRestarts.inc();
+        log.info({ worker: index, nets: loads.length }, 'engine: face engine worker thread started again');
+        wake();
+        return;
+      } catch (error) {
+        failures += 1;
+        log.error({ err: error, worker: index, failures }, 'engine: starting a face engine worker thread again failed; retrying');
+        if (entry.alive) await entry.worker.terminate().catch(() => undefined);
+      }
+    }
+  };
+  for (const entry of pool) entry.onExit = (code) => void restart(entry, code);
+
+  /** A thread that can run `path` now, or once one is started again. */
+  const workerFor = async (path: string): Promise<PoolWorker> => {
+    const deadline = performance.now() + MAX_WAIT_FOR_WORKER_MS;
+    for (;;) {
+      const best = leastBacklog(path);
+      if (best) return best;
+      throwIfCancelled();
+      if (closing || performance.now() > deadline) throw workerLost(`no face engine worker can run ${path}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 250);
+        revived.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  };
+  const state: HostState = {
+    pool,
+    serving: () => [...new Set(pool.flatMap((w) => [...w.loads.keys()]))].every((path) => leastBacklog(path) !== undefined),
+    kill(index) {
+      const entry = pool[index];
+      if (!entry?.alive || entry.draining) return false;
+      entry.draining = true;
+      entry.worker.postMessage({ id: 0, type: 'fault' });
+      return true;
+    },
+  };
+  liveHosts().add(state);
+  robustnessMetrics().engine.read = () => engineWorkerHealth();
+
   const runOn = async (path: string, feeds: Record<string, FloatTensor>, outputs: readonly string[]): Promise<Record<string, Float32Array>> => {
-    const worker = leastBacklog(path);
+    // A recognition past its deadline, or whose client left, stops here: at most the runs in flight finish.
+    throwIfCancelled();
+    const worker = await workerFor(path);
     const cost = expectedMs.get(path) ?? 1;
     worker.backlog += cost;
     try {
@@ -192,6 +309,9 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
       } satisfies LoadedModel;
     },
     async close() {
+      closing = true;
+      liveHosts().delete(state);
+      wake();
       // Sessions are released inside each worker before it is stopped: terminating a thread that still
       // holds ONNX Runtime sessions (or is creating one) can abort the whole process.
       await Promise.allSettled(pool.filter((w) => w.alive).map((w) => send(w, { type: 'close' })));

@@ -1,22 +1,57 @@
-import { errorResponse } from '../errors';
+import { getConfig } from '../config';
+import { AppError, errorResponse } from '../errors';
 import { log, withRequestId } from '../observability/log';
 import { metrics } from '../observability/metrics';
+import { robustnessMetrics } from '../observability/robustness-metrics';
+import { clientOf } from './client-address';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { requestIdFor } from './request-id';
 
+export interface ApiRouteOptions {
+  /** How this route answers an error (default: the app's JSON error body); /api/rekognition answers AWS's shape. */
+  errorResponse?: (error: unknown, requestId: string) => Response;
+}
+
+const limiterKey = Symbol.for('celebrity-finder.api-rate-limiter');
+
+/** The process-wide per-client limiter of every API route (CLIENT_API_RATE, CLIENT_API_BURST). */
+function apiLimiter(): RateLimiter {
+  const holder = globalThis as unknown as Record<symbol, RateLimiter | undefined>;
+  const config = getConfig();
+  holder[limiterKey] ??= createRateLimiter({ ratePerSecond: config.CLIENT_API_RATE, burst: config.CLIENT_API_BURST });
+  return holder[limiterKey];
+}
+
+/** The client a request counts against for per-client limits: its address (via trusted proxies only), IPv6 by /64. */
+export function requestClient(request: Request): string {
+  return clientOf(request.headers, getConfig().TRUSTED_PROXIES);
+}
+
+/** Refuses a client over CLIENT_API_RATE with 429 rate_limited and Retry-After, before the route reads anything. */
+function checkApiRate(request: Request): void {
+  const decision = apiLimiter().take(requestClient(request));
+  if (decision.ok) return;
+  robustnessMetrics().rateLimited.inc({ limit: 'api_rate' });
+  throw new AppError('rate_limited', 'Too many requests from your address. Please wait a moment and try again.', { retryAfterSeconds: decision.retryAfterSeconds });
+}
+
 /**
- * Wraps a route handler with what every API answer needs: a request id (X-Request-Id on the response, in
- * every log line and error body), errors turned into the JSON error shape, one log line and the latency
- * histogram. `route` is the route's pattern, so metrics do not grow a label per id.
+ * Wraps a route handler with what every API answer needs: the per-client request limit, a request id
+ * (X-Request-Id on the response, in every log line and error body), errors turned into the JSON error
+ * shape, one log line and the latency histogram. `route` is the route's pattern, so metrics do not grow a
+ * label per id.
  */
-export function apiRoute<Context>(route: string, handler: (request: Request, context: Context) => Promise<Response>) {
+export function apiRoute<Context>(route: string, handler: (request: Request, context: Context) => Promise<Response>, options: ApiRouteOptions = {}) {
+  const respondWithError = options.errorResponse ?? errorResponse;
   return async (request: Request, context: Context): Promise<Response> => {
     const requestId = requestIdFor(request.headers);
     const started = performance.now();
     const response = await withRequestId(requestId, async () => {
       try {
+        checkApiRate(request);
         return await handler(request, context);
       } catch (error) {
-        return errorResponse(error, requestId);
+        return respondWithError(error, requestId);
       }
     });
     response.headers.set('x-request-id', requestId);

@@ -7,6 +7,11 @@ export interface RecognizeOptions {
    * recognition itself. A back end that gets them for free (Rekognition) may return them anyway.
    */
   attributes?: boolean;
+  /**
+   * Aborted at the admission deadline or when the client goes away: the back end stops at its next check
+   * (the local engine between stages, AWS by cancelling the call) and rejects.
+   */
+  signal?: AbortSignal;
 }
 
 /** One interface, two back ends: our offline engine (`local`) and AWS Rekognition (`rekognition`). */

@@ -6,6 +6,7 @@ import { limits } from '../limits';
 import type { AppConfig } from '../config';
 import { AppError } from '../errors';
 import { celebrityInfoSchema, recognizeCelebritiesResultSchema } from '../contract/rekognition';
+import { inspectUpload } from '../images/normalize';
 import type { Recognizer } from '../recognizer/types';
 import { AwsError, awsErrorResponse, awsJsonResponse } from './aws-error';
 import { readBodyLimited } from './body';
@@ -13,7 +14,7 @@ import { getCelebrityInfoRequestSchema, recognizeCelebritiesRequestSchema } from
 import {
   getCelebrityRecognition, getCelebrityRecognitionRequestSchema, startCelebrityRecognition, startCelebrityRecognitionRequestSchema, type VideoJobsPort,
 } from './video';
-import { verifySignature, type EndpointCredentials } from './signature';
+import { checkSignedHeaders, verifySignature, type EndpointCredentials } from './signature';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
 
@@ -23,6 +24,16 @@ export interface EndpointOptions {
   videos?: VideoJobsPort;
   /** When both keys are set, only requests SigV4-signed with this key pair are served. */
   config: Pick<AppConfig, 'REKOGNITION_ACCESS_KEY_ID' | 'REKOGNITION_SECRET_ACCESS_KEY'>;
+  /**
+   * Serve requests without a signature when no keys are set (default false: 403 AccessDeniedException).
+   * The use case opens it outside production, or with REKOGNITION_ALLOW_UNSIGNED=1.
+   */
+  allowUnsigned?: boolean;
+  /**
+   * Called with the operation once the request may be served and before its body is read: the use case takes
+   * the request's place in the recognition queue here, so a refusal costs nothing but the headers.
+   */
+  beforeBody?: (operation: string) => void;
   /** Largest decoded Image.Bytes, bytes (Rekognition: 5 MB). */
   maxImageBytes?: number;
   /** Formats Image.Bytes may have (Rekognition: JPEG and PNG). */
@@ -46,11 +57,17 @@ export async function handleRekognitionRequest(request: Request, options: Endpoi
       throw new AwsError('UnknownOperationException', 'Rekognition operations are called with POST.');
     }
     const credentials = endpointCredentialsFromConfig(options.config);
+    if (!credentials && !options.allowUnsigned) {
+      throw new AwsError('AccessDeniedException', 'This endpoint is closed: the server has no REKOGNITION_ACCESS_KEY_ID/REKOGNITION_SECRET_ACCESS_KEY to check signatures with, and REKOGNITION_ALLOW_UNSIGNED is not set.');
+    }
+    // Before the body: a request that cannot pass the signature check is refused without reading it.
+    if (credentials) checkSignedHeaders(request.headers, credentials);
+    const operation = (request.headers.get('x-amz-target') ?? '').replace(TARGET_PREFIX, '');
+    options.beforeBody?.(operation);
     const body = await readBodyLimited(request, MAX_BODY_BYTES);
     if (credentials) {
       await verifySignature({ method: request.method, url: new URL(request.url), headers: request.headers, body }, credentials);
     }
-    const operation = (request.headers.get('x-amz-target') ?? '').replace(TARGET_PREFIX, '');
     const payload = parseJson(body);
     if (operation === 'RecognizeCelebrities') return awsJsonResponse(await recognizeCelebrities(payload, options), requestId);
     if (operation === 'GetCelebrityInfo') return awsJsonResponse(await getCelebrityInfo(payload, options), requestId);
@@ -99,6 +116,8 @@ async function recognizeCelebrities(payload: unknown, options: EndpointOptions) 
   if (!format || !formats.includes(format)) {
     throw new AwsError('InvalidImageFormatException', `Request has invalid image format: use ${formats.map((format) => format.toUpperCase()).join(' or ')}.`);
   }
+  // The uploads' checks from the header, before any decode: the pixel budget, 80 px a side, sane JPEG scans.
+  await inspectUpload(bytes);
   const recognizer = await options.getRecognizer();
   // Parsing strips anything beyond Rekognition's fields, so the answer is exactly its shape.
   return recognizeCelebritiesResultSchema.parse(await recognizer.recognizeCelebrities(bytes));

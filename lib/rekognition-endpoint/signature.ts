@@ -92,14 +92,29 @@ async function toSignableRequest(request: SignedRequest, signedHeaders: string[]
   });
 }
 
+/** Headers every signed request must cover: who it is for (with the port) and which operation it calls. */
+const REQUIRED_SIGNED_HEADERS = ['host', 'x-amz-target'] as const;
+
+/**
+ * What can be checked before the body is read: a well-formed SigV4 Authorization header with the
+ * configured key, covering `host` and `x-amz-target` (unsigned, a captured request could be replayed
+ * against another host or as another operation). Throws AwsError; verifySignature checks the rest.
+ */
+export function checkSignedHeaders(headers: Headers, credentials: EndpointCredentials): void {
+  const auth = parseAuthorization(headers.get('authorization'));
+  if (auth.accessKeyId !== credentials.accessKeyId) throw unrecognized();
+  const missing = REQUIRED_SIGNED_HEADERS.filter((name) => !auth.signedHeaders.includes(name));
+  if (missing.length > 0) throw invalidSignature(`SignedHeaders must include ${missing.join(' and ')}.`);
+}
+
 /**
  * Checks a SigV4-signed request by re-signing it with the SDK's own signer (@smithy/signature-v4) and the
  * configured secret, then comparing in constant time. Throws AwsError UnrecognizedClientException for an
  * unknown or missing key, InvalidSignatureException for a wrong signature, a stale date or a changed body.
  */
 export async function verifySignature(request: SignedRequest, credentials: EndpointCredentials): Promise<void> {
+  checkSignedHeaders(request.headers, credentials);
   const auth = parseAuthorization(request.headers.get('authorization'));
-  if (auth.accessKeyId !== credentials.accessKeyId) throw unrecognized();
   const signingDate = parseAmzDate(request.headers.get('x-amz-date'));
   if (Math.abs(Date.now() - signingDate.getTime()) > MAX_SKEW_MS) {
     throw new AwsError('InvalidSignatureException', 'Signature expired: the request time is more than 15 minutes away from the server time.');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -40,5 +41,30 @@ export async function readFileOrNull(path: string): Promise<Uint8Array | null> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
+  }
+}
+
+/** Waits between the attempts of removeFile: a busy or briefly locked file usually frees within a moment. */
+const UNLINK_RETRY_DELAYS_MS = [50, 250];
+
+/**
+ * Removes a file, retrying a failed removal twice (50 ms, 250 ms apart). True when the file is gone (or was
+ * never there); false when it stays, with the last error passed to `onFailure`, so a caller never reports
+ * as deleted a file that is still on disk.
+ */
+export async function removeFile(path: string, onFailure: (error: unknown) => void): Promise<boolean> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await unlink(path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      const delay = UNLINK_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) {
+        onFailure(error);
+        return false;
+      }
+      await sleep(delay);
+    }
   }
 }

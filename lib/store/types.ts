@@ -30,6 +30,8 @@ export interface NewRecognition {
   deleteTokenHash?: string;
   /** Each face's nearest people, in the result's face order, kept for the result page. */
   lookalikes?: FaceLookalikes;
+  /** Face crops (JPEG) in the result's face order, written beside the photo before the row (readThumbnail). */
+  thumbnails?: readonly Uint8Array[];
 }
 
 /**
@@ -60,9 +62,13 @@ export interface RecognitionStore {
   replaceResult(id: string, change: { result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes; thumbnails?: readonly Uint8Array[] }): Promise<StoredRecognition | null>;
   /** The stored delete-token hash, or null (unknown id, or a result stored without a token). */
   getDeleteTokenHash(id: string): Promise<string | null>;
-  /** Removes result, photo and thumbnails; false when there was nothing to remove. */
+  /**
+   * Removes result, photo and thumbnails; false when there was nothing to remove, true only once they are
+   * all gone. Throws AppError `delete_incomplete` when a file stays (the SQLite store hides the result at
+   * once, retries each removal, and sweepOrphans keeps retrying; calling remove again retries too).
+   */
   remove(id: string): Promise<boolean>;
-  /** Removes every result created before `cutoff` (retention); resolves to how many were removed. */
+  /** Removes every result created before `cutoff` (retention), as remove does; resolves to how many went for good. */
   removeOlderThan(cutoff: Date): Promise<number>;
   /**
    * Runs scheduled work (retention, clean-up) on one process of the whole deployment at a time: resolves to
@@ -72,7 +78,9 @@ export interface RecognitionStore {
   runScheduled?<T>(job: string, work: () => Promise<T>): Promise<T | null>;
   /**
    * Removes stored photos and face crops written before `writtenBefore` whose result row never came (a
-   * crash between the photo and its row) or is gone; resolves to how many objects went.
+   * crash between the photo and its row) or is gone; resolves to how many objects went. The SQLite store
+   * also removes temporary files written before then (a crash mid-write) and retries the files of deletes
+   * that could not remove them.
    */
   sweepOrphans?(writtenBefore: Date): Promise<number>;
   close(): void;

@@ -107,3 +107,93 @@ describe('background work (video frames)', () => {
     await Promise.all(frames);
   });
 });
+
+describe('tickets: admission before the body is read (issue #21)', () => {
+  it('counts a request whose body is still arriving against the queue, and refuses the next one at once', () => {
+    const queue = createBoundedQueue({ concurrency: 1, maxQueued: 1, maxWaitMs: 5_000 });
+    const reading = [queue.enter(), queue.enter()];
+    expect(queue.stats()).toMatchObject({ running: 0, queued: 2 });
+    expect(() => queue.enter()).toThrow(expect.objectContaining({ code: 'busy', status: 503 }));
+    reading[0]!.release();
+    const next = queue.enter();
+    expect(queue.stats().queued).toBe(2);
+    for (const ticket of [reading[1]!, next]) ticket.release();
+    expect(queue.stats()).toMatchObject({ running: 0, queued: 0 });
+  });
+
+  it('limits what one client holds at once and how fast it starts, with 429 and Retry-After; other clients are not affected', () => {
+    const queue = createBoundedQueue({ concurrency: 2, maxQueued: 50, maxWaitMs: 5_000, perClient: { maxInFlight: 2, ratePerSecond: 1, burst: 3 } });
+    const a = [queue.enter({ client: 'a' }), queue.enter({ client: 'a' })];
+    expect(() => queue.enter({ client: 'a' })).toThrow(expect.objectContaining({ code: 'rate_limited', status: 429, retryAfterSeconds: 1 }));
+    expect(queue.enter({ client: 'b' })).toBeDefined();
+    a[0]!.release();
+    queue.enter({ client: 'a' }).release(); // third token of the burst
+    const overRate = (() => {
+      try {
+        queue.enter({ client: 'a' });
+        return null;
+      } catch (error) {
+        return error as AppError;
+      }
+    })();
+    expect([overRate?.code, overRate?.status, overRate?.message]).toEqual(['rate_limited', 429, 'Too many photos from your address in a short time. Please wait a moment.']);
+    expect(overRate?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it('frees the slot at the deadline with 504 and aborts the running task, which the next request then gets', async () => {
+    const queue = createBoundedQueue({ concurrency: 1, maxQueued: 4, maxWaitMs: 5_000, deadlineMs: 50 });
+    let aborted: unknown = null;
+    const stuck = queue.run((signal) => new Promise((resolve) => signal.addEventListener('abort', () => {
+      aborted = signal.reason;
+      setTimeout(resolve, 200); // notices late: the slot must not wait for it
+    })));
+    const started = performance.now();
+    const after = queue.run(async () => performance.now() - started);
+    await expect(stuck).rejects.toMatchObject({ code: 'deadline', status: 504 });
+    expect(aborted).toMatchObject({ code: 'deadline' });
+    expect(await after).toBeLessThan(150);
+  });
+
+  it('cancels a waiting request when its client goes away: it never runs, and its place is free', async () => {
+    const queue = createBoundedQueue({ concurrency: 1, maxQueued: 4, maxWaitMs: 5_000 });
+    const gate = deferred();
+    const first = queue.run(() => gate.promise);
+    const client = new AbortController();
+    let ran = false;
+    const waiting = queue.run(async () => {
+      ran = true;
+    }, { signal: client.signal });
+    expect(queue.stats()).toMatchObject({ running: 1, queued: 1 });
+    client.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'cancelled' });
+    expect(queue.stats()).toMatchObject({ running: 1, queued: 0 });
+    gate.resolve();
+    await first;
+    expect(ran).toBe(false);
+  });
+
+  it('aborts a running task when its client goes away and frees the slot at once', async () => {
+    const queue = createBoundedQueue({ concurrency: 1, maxQueued: 4, maxWaitMs: 5_000 });
+    const client = new AbortController();
+    let sawAbort = false;
+    const running = queue.run((signal) => new Promise((resolve) => signal.addEventListener('abort', () => {
+      sawAbort = true;
+      setTimeout(resolve, 100);
+    })), { signal: client.signal });
+    await new Promise((done) => setTimeout(done, 10));
+    client.abort();
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    expect(sawAbort).toBe(true);
+    expect(queue.stats()).toMatchObject({ running: 0, queued: 0 });
+  });
+
+  it('reports every refusal with its reason', () => {
+    const reasons: string[] = [];
+    const queue = createBoundedQueue({ concurrency: 1, maxQueued: 0, maxWaitMs: 5_000, perClient: { maxInFlight: 1, ratePerSecond: 0, burst: 1 }, onRefused: (reason) => reasons.push(reason) });
+    const held = queue.enter({ client: 'a' });
+    expect(() => queue.enter({ client: 'a' })).toThrow();
+    expect(() => queue.enter({ client: 'b' })).toThrow();
+    held.release();
+    expect(reasons).toEqual(['in_flight', 'busy']);
+  });
+});

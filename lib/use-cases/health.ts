@@ -4,11 +4,15 @@ import type { RecognizerKind } from '../contract/rekognition';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import { recognizerWithin } from '../recognizer';
+import { engineWorkerHealth } from '../engine/worker-health';
 
 export interface Health {
-  status: 'ok' | 'starting' | 'error';
+  /** `unavailable`: loaded, but a face-engine thread died and is being started again; 503 until it serves. */
+  status: 'ok' | 'starting' | 'error' | 'unavailable';
   recognizer: RecognizerKind;
   gallery: { celebrities: number | null };
+  /** The local engine's worker threads running with every net loaded, of how many (absent for Rekognition). */
+  engine?: { workers: number; alive: number };
 }
 
 /**
@@ -22,7 +26,12 @@ export async function checkHealth(waitMs: number): Promise<Health> {
     if (!recognizer) return { status: 'starting', recognizer: kind, gallery: { celebrities: null } };
     const health = await recognizer.health();
     if (health.celebrities !== null) metrics().galleryPeople.set(health.celebrities);
-    return { status: health.ready ? 'ok' : 'starting', recognizer: recognizer.kind, gallery: { celebrities: health.celebrities } };
+    const gallery = { celebrities: health.celebrities };
+    if (recognizer.kind !== 'local') return { status: health.ready ? 'ok' : 'starting', recognizer: recognizer.kind, gallery };
+    // A dead worker thread is started again with its nets (lib/engine/worker-host.ts); until then recognitions wait or fail.
+    const { workers, alive, serving } = engineWorkerHealth();
+    const status = !health.ready ? 'starting' : serving ? 'ok' : 'unavailable';
+    return { status, recognizer: recognizer.kind, gallery, engine: { workers, alive } };
   } catch (error) {
     log.error({ err: error }, 'health check failed');
     return { status: 'error', recognizer: kind, gallery: { celebrities: null } };

@@ -6,6 +6,8 @@ import { deleteTokenFromHeaders, verifyDeleteToken } from '../security/delete-to
 import { getStore, type StoredRecognition } from '../store';
 import { AppError } from '../errors';
 import { log } from '../observability/log';
+import { robustnessMetrics } from '../observability/robustness-metrics';
+import { admit } from './admission';
 import type { ComparedFace, RecognizeCelebritiesResult } from '../contract/rekognition';
 
 /** The stored result's faces in its own order: celebrities first, then unrecognized faces. */
@@ -17,19 +19,22 @@ function facesOf(result: RecognizeCelebritiesResult): ComparedFace[] {
 const making = new Map<string, Promise<Uint8Array[]>>();
 
 /**
- * Every face thumbnail of a stored result, made from one decode of its photo the first time one is asked
- * for, then kept beside the photo: uploads pay nothing for them, and later page views decode nothing.
+ * Every face thumbnail of a stored result that has none kept: uploads make them (lib/use-cases/upload-photo),
+ * so only results stored before that, or whose crops were lost, get here. One decode of the photo makes
+ * them all, admitted like a recognition (so views cannot spend more CPU than uploads may: under load they
+ * get 503 busy), then kept beside the photo; later views decode nothing.
  */
 function makeThumbnails(stored: StoredRecognition): Promise<Uint8Array[]> {
   let pending = making.get(stored.id);
   if (!pending) {
-    pending = (async () => {
+    pending = admit(async () => {
       const photo = await getStore().readImage(stored.id);
       if (!photo) return [];
+      robustnessMetrics().thumbnailDecodes.inc({ when: 'view' });
       const thumbnails = await cropFaces(photo.bytes, facesOf(stored.result).map((face) => face.BoundingBox));
       await getStore().saveThumbnails(stored.id, thumbnails).catch((error: unknown) => log.error({ err: error, recognitionId: stored.id }, 'thumbnails not kept'));
       return thumbnails;
-    })().finally(() => making.delete(stored.id));
+    }).finally(() => making.delete(stored.id));
     making.set(stored.id, pending);
   }
   return pending;

@@ -1,4 +1,7 @@
 import 'server-only';
+import { getConfig } from '../config';
+import { AppError } from '../errors';
+import { cropFaces } from '../images/crop';
 import { inspectUpload, maxStoredSide, toStoredPhoto, type InspectedUpload, type NormalizedImage } from '../images/normalize';
 import { getRecognizer, type Recognizer } from '../recognizer';
 import { newDeleteToken } from '../security/delete-token';
@@ -7,15 +10,18 @@ import type { RecognizeCelebritiesResult } from '../contract/rekognition';
 import type { FaceLookalikes } from '../contract/lookalikes';
 import type { LocalRecognizer } from '../recognizer/local';
 import { metrics } from '../observability/metrics';
-import { admit, counted } from './admission';
+import { robustnessMetrics } from '../observability/robustness-metrics';
+import { counted, enterAdmission } from './admission';
 
 /** Where an upload's time went, for the Server-Timing header (milliseconds). */
 export interface UploadTimings {
+  /** The body arriving (after admission). */
+  readMs: number;
   /** Waiting for a recognition slot. */
   queueMs: number;
-  /** Header check, recognition and the photo to store (side by side where they can be). */
+  /** Recognition, the photo to store and its face crops (side by side where they can be). */
   recognizeMs: number;
-  /** Photo file and result row, both durable. */
+  /** Photo file, face crops and result row, all on disk. */
   storeMs: number;
 }
 
@@ -50,32 +56,82 @@ async function recognizeStoredPhoto(recognizer: Recognizer, upload: Uint8Array, 
   return { image, result: await recognizer.recognizeCelebrities(image.bytes, { attributes: false }) };
 }
 
+/** The stored result's faces in its own order (celebrities first, then unrecognized faces): the crops' order. */
+function boxesOf(result: RecognizeCelebritiesResult) {
+  return [...result.CelebrityFaces.map((c) => c.Face.BoundingBox), ...result.UnrecognizedFaces.map((f) => f.BoundingBox)];
+}
+
+/** The body, within BODY_READ_TIMEOUT_MS (408 body_timeout) and as long as the client stays (cancelled). */
+async function readWithin(read: (signal: AbortSignal) => Promise<Uint8Array>, clientSignal: AbortSignal | undefined): Promise<Uint8Array> {
+  const timeoutMs = getConfig().BODY_READ_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout;
+  try {
+    return await read(signal);
+  } catch (error) {
+    if (timeout.aborted && !clientSignal?.aborted) {
+      robustnessMetrics().bodyTimeouts.inc();
+      throw new AppError('body_timeout', `The photo did not arrive within ${Math.round(timeoutMs / 1000)} s. Please try again.`, { cause: error });
+    }
+    if (clientSignal?.aborted) throw new AppError('cancelled', 'The client went away while its photo was arriving.', { cause: error });
+    throw error;
+  }
+}
+
+export interface UploadRequest {
+  /** The client the per-client limits count against (lib/http requestClient). */
+  client: string;
+  /** Aborts when the client goes away: a waiting or running recognition is cancelled. */
+  signal?: AbortSignal;
+  /** Reads the photo's bytes from the body; called only once the upload is admitted. */
+  read: (signal: AbortSignal) => Promise<Uint8Array>;
+}
+
 /**
- * The upload use case: validate the photo from its header, make the photo to store (upright, without EXIF
- * or GPS: stripped, or re-encoded) and recognize the celebrities in it (no face attributes: the page shows
- * none), then store both, with the hash of a new
- * delete token. The token itself is returned once, for the uploader only. Throws AppError.
+ * The upload use case. Takes a place in the recognition queue before a byte of the body is read (a refused
+ * upload costs the server its headers only), reads the photo, checks it from its header (type by magic
+ * bytes, size, pixel budget, smallest side, JPEG scan count), then in a recognition slot, within the
+ * deadline: recognizes the celebrities (no face attributes: the page shows none), makes the photo to store
+ * (upright, without EXIF or GPS: stripped, or re-encoded) and the face crops the result page shows. A photo
+ * without a face is not stored (422 no_face): nobody could find or delete it, and a celebrity finder has no
+ * use for it. Otherwise photo, crops and result are stored with the hash of a new delete token; the token
+ * itself is returned once, for the uploader only. Throws AppError.
  */
-export async function uploadPhoto(upload: Uint8Array): Promise<StoredRecognition & { deleteToken: string; timings: UploadTimings }> {
-  const received = performance.now();
-  let started = received;
-  // Admission before decoding: under overload the re-encode is CPU work too, so it waits in the same queue.
-  const { image, result, lookalikes, recognizer } = await counted('upload', admit(async () => {
-    started = performance.now();
-    const inspected = await inspectUpload(upload);
-    const recognizer = await getRecognizer();
-    // A photo larger than it is stored is recognized on the smaller copy: the engine's memory stays bounded.
-    const fitsAsIs = Math.max(inspected.width, inspected.height) <= maxStoredSide;
-    const recognize = recognizer.kind === 'local' && fitsAsIs ? recognizeBesideStoring : recognizeStoredPhoto;
-    return { recognizer, ...(await recognize(recognizer, upload, inspected)) };
-  }), (recognized) => recognized.result);
-  const recognized = performance.now();
-  const { token, hash } = newDeleteToken();
-  const stored = await getStore().save({ recognizer: recognizer.kind, result, image, lookalikes, deleteTokenHash: hash });
-  const timings = { queueMs: started - received, recognizeMs: recognized - started, storeMs: performance.now() - recognized };
-  const { stageDuration } = metrics();
-  stageDuration.observe({ stage: 'queue' }, timings.queueMs / 1000);
-  stageDuration.observe({ stage: 'recognize' }, timings.recognizeMs / 1000);
-  stageDuration.observe({ stage: 'store' }, timings.storeMs / 1000);
-  return { ...stored, deleteToken: token, timings };
+export async function uploadPhoto(request: UploadRequest): Promise<StoredRecognition & { deleteToken: string; timings: UploadTimings }> {
+  const ticket = enterAdmission({ client: request.client, signal: request.signal });
+  try {
+    const readStarted = performance.now();
+    const upload = await readWithin(request.read, request.signal);
+    const received = performance.now();
+    let started = received;
+    const recognizeInSlot = async (inspected: InspectedUpload) => {
+      started = performance.now();
+      const recognizer = await getRecognizer();
+      // A photo larger than it is stored is recognized on the smaller copy: the engine's memory stays bounded.
+      const fitsAsIs = Math.max(inspected.width, inspected.height) <= maxStoredSide;
+      const recognize = recognizer.kind === 'local' && fitsAsIs ? recognizeBesideStoring : recognizeStoredPhoto;
+      const { image, result, lookalikes } = await recognize(recognizer, upload, inspected);
+      const boxes = boxesOf(result);
+      if (boxes.length === 0) {
+        throw new AppError('no_face', 'We could not find a face in this photo. Try one where faces are clear and facing the camera.');
+      }
+      // The crops are made here, from one decode inside the slot, so viewing a result never decodes a photo.
+      robustnessMetrics().thumbnailDecodes.inc({ when: 'upload' });
+      return { recognizer, image, result, lookalikes, thumbnails: await cropFaces(image.bytes, boxes) };
+    };
+    // The header check (no decode) runs before waiting for a slot: a photo that will be refused does not wait.
+    const checkedAndRecognized = inspectUpload(upload).then((inspected) => ticket.run(() => recognizeInSlot(inspected)));
+    const { image, result, lookalikes, recognizer, thumbnails } = await counted('upload', checkedAndRecognized, (recognized) => recognized.result);
+    const recognized = performance.now();
+    const { token, hash } = newDeleteToken();
+    const stored = await getStore().save({ recognizer: recognizer.kind, result, image, lookalikes, thumbnails, deleteTokenHash: hash });
+    const timings = { readMs: received - readStarted, queueMs: started - received, recognizeMs: recognized - started, storeMs: performance.now() - recognized };
+    const { stageDuration } = metrics();
+    stageDuration.observe({ stage: 'queue' }, timings.queueMs / 1000);
+    stageDuration.observe({ stage: 'recognize' }, timings.recognizeMs / 1000);
+    stageDuration.observe({ stage: 'store' }, timings.storeMs / 1000);
+    return { ...stored, deleteToken: token, timings };
+  } finally {
+    ticket.release();
+  }
 }

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../rekognition/app-server';
-import { buildCorpus } from './harness/corpus';
+import { buildCorpus, CORPUS_SERVER_ENV } from './harness/corpus';
 import { runCorpus, streamOversized } from './harness/run-corpus';
 import { HARDENING_ROOT, startHardeningServer } from './harness/server';
 
@@ -10,7 +10,8 @@ let app: RunningApp;
 
 beforeAll(async () => {
   await rm(DATA_DIR, { recursive: true, force: true });
-  app = await startHardeningServer(3430, DATA_DIR);
+  // One client sends the whole corpus, Rekognition cases unsigned: limits off, the endpoint opened.
+  app = await startHardeningServer(3430, DATA_DIR, CORPUS_SERVER_ENV);
 });
 
 afterAll(async () => {

@@ -18,6 +18,9 @@ export interface CorpusCase {
   code: string | null;
 }
 
+/** The corpus comes from one client, its Rekognition cases unsigned: per-client limits off, the endpoint open. */
+export const CORPUS_SERVER_ENV = { CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0', CLIENT_API_RATE: '0', REKOGNITION_ALLOW_UNSIGNED: '1' };
+
 const RECOGNITIONS = '/api/recognitions';
 const REKOGNITION = '/api/rekognition';
 

@@ -48,7 +48,7 @@ async function isIntact(baseUrl: string, id: string): Promise<boolean> {
  */
 export async function runCrashTest(port: number, dataDir: string, options = { parallel: 4, killAfterAcks: 8 }): Promise<CrashResult> {
   const photos = await Promise.all(REAL_PHOTOS.map((path) => readPhoto(path)));
-  const env = { RECOGNITION_QUEUE_DEPTH: '64' };
+  const env = { RECOGNITION_QUEUE_DEPTH: '64', CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0' };
   const first = await startHardeningServer(port, dataDir, env);
   const acknowledged: string[] = [];
   let inFlight = 0;

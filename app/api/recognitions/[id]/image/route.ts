@@ -1,20 +1,18 @@
 import { AppError } from '@/lib/errors';
 import { apiRoute } from '@/lib/http/api-route';
+import { privatelyCached } from '@/lib/http/private-cache';
 import { getRecognitionPhoto } from '@/lib/use-cases/recognitions';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-/** The stored photo (upright JPEG without metadata). Ids are immutable, so it caches forever. */
-export const GET = apiRoute('/api/recognitions/[id]/image', async (_request: Request, { params }: { params: Promise<{ id: string }> }) => {
-  const image = await getRecognitionPhoto((await params).id);
+/**
+ * The stored photo (upright JPEG without metadata). A result's photo never changes, so its id is its ETag;
+ * cached privately and revalidated on each use, so after a DELETE no cache keeps serving it.
+ */
+export const GET = apiRoute('/api/recognitions/[id]/image', async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
+  const { id } = await params;
+  const image = await getRecognitionPhoto(id);
   if (!image) throw new AppError('not_found', 'No photo with this id.');
-  return new Response(Buffer.from(image.bytes), {
-    headers: {
-      'content-type': image.mimeType,
-      'content-length': String(image.bytes.byteLength),
-      'cache-control': 'public, max-age=31536000, immutable',
-      'x-content-type-options': 'nosniff',
-    },
-  });
+  return privatelyCached(request, image.bytes, `"photo-${id}"`, image.mimeType);
 });
