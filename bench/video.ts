@@ -1,6 +1,6 @@
 /**
  * npm run bench:video -- [--seconds 60] [--fps 2] [--keep]
- * How fast a video job runs: a 720p clip (1280×720, 30 fps, H.264) made from dataset photos with a slow zoom
+ * How fast a video job runs: a 720p clip (1280×720, 30 fps, H.264) made from dataset photos with a slow pan
  * over each (every frame differs, as in a real video; 2-6 faces on screen), processed by the real job runner
  * as the server runs it: ffmpeg decoding and sampling, the engine with the shipped celebrity pack, SQLite
  * checkpoints, tracking and the best-face thumbnails. Prints the CPU, ffmpeg's version, the sampling rate,

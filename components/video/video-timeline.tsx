@@ -77,15 +77,12 @@ export function VideoTimeline({ videoUrl, posterUrl, mimeType, durationMs, width
           <p className="text-xs text-slate-600">
             {person.kind === 'celebrity' ? <><span className="font-semibold text-slate-900">{person.confidence.toFixed(1)} %</span> match · </> : null}
             {person.appearances.length === 1 ? '1 appearance' : `${person.appearances.length} appearances`}
-            {link ? (
-              <>
-                {' · '}
-                <a href={link.href} target="_blank" rel="noopener noreferrer" className="font-semibold text-brand-700 hover:underline">
-                  {link.label}<span className="sr-only"> (opens in a new tab)</span>
-                </a>
-              </>
-            ) : null}
           </p>
+          {link ? (
+            <a href={link.href} target="_blank" rel="noopener noreferrer" className="text-xs font-semibold text-brand-700 hover:underline">
+              {link.label}<span className="sr-only"> (opens in a new tab)</span>
+            </a>
+          ) : null}
         </div>
         <div className="relative col-span-2 h-8 rounded-lg bg-slate-100 sm:col-span-1" role="group" aria-label={`Appearances of ${person.name}`}>
           {person.appearances.map((a) => (
