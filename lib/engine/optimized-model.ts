@@ -47,6 +47,15 @@ export async function optimizedModelFile(source: string, derivedDir: string, ses
 let scratchDir: Promise<string> | undefined;
 let scratchFiles = 0;
 
+/** A fresh path in the private temporary folder, named after `name`. */
+export async function scratchFile(name: string): Promise<string> {
+  scratchDir ??= mkdtemp(join(tmpdir(), 'cf-engine-graphs-')).then((dir) => {
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });
+  return join(await scratchDir, `${++scratchFiles}.${name}`);
+}
+
 /**
  * The model (a file or rewritten bytes) optimized with `setting` into a temporary file, for a net whose
  * model folder cannot keep its saved graph. The file stays until the process exits: a worker thread started
@@ -55,11 +64,7 @@ let scratchFiles = 0;
 export async function temporaryOptimizedModel(model: string | Uint8Array, name: string, sessionOptions: ort.InferenceSession.SessionOptions, setting: GraphSetting): Promise<string | null> {
   if (ort.env.versions.node === undefined) return null;
   try {
-    scratchDir ??= mkdtemp(join(tmpdir(), 'cf-engine-graphs-')).then((dir) => {
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-      return dir;
-    });
-    const file = join(await scratchDir, `${name}.${setting}.${++scratchFiles}.onnx`);
+    const file = await scratchFile(`${name}.${setting}.onnx`);
     const options = { ...withGraphSetting(sessionOptions, setting), optimizedModelFilePath: file };
     const session = await (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options));
     await session.release();

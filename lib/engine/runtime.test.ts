@@ -193,6 +193,20 @@ describe('graph settings per net (graph-choice.ts)', () => {
     }
   });
 
+  it('auto in a read-only model folder: the rewritten graph is timed from a temporary copy at every start', async () => {
+    const dir = await modelDir();
+    await writeFile(join(dir, '.derived'), 'not a folder');
+    const host = inProcessHost({ intraOpThreads: 1 });
+    try {
+      const loaded = await loadModel(join(dir, 'fr_detect.onnx'), host, { rewrite: countingRewrite(), probe: { name: 'input', dims: [1, 3, 240, 320] } });
+      expect(loaded.graph?.source).toBe('measured');
+      expect(Object.keys(loaded.graph!.timingsMs).sort()).toEqual([...GRAPH_SETTINGS].sort());
+      expect(loaded.outputNames).toEqual(['scores', 'locations']);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('runs the chosen setting in a worker when the model folder cannot keep the saved graph (a temporary one is loaded)', async () => {
     const dir = await modelDir();
     await writeFile(join(dir, '.derived'), 'not a folder');

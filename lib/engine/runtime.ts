@@ -4,13 +4,14 @@
  * requested outputs by name. Two hosts: sessions in this thread (here, the only importer of
  * onnxruntime-node on the main thread) and a pool of worker threads (worker-host.ts).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { derivedFileReady, writeDerivedFile } from './derived-file';
 import { chooseGraphSetting, DEFAULT_GRAPH_SETTING, GRAPH_SETTINGS, graphChoice, withGraphSetting, type GraphChoice, type GraphPolicy, type GraphSetting, type SettingTimings } from './graph-choice';
 import { hostCpu } from './host-cpu';
-import { optimizedModelFile, temporaryOptimizedModel } from './optimized-model';
+import { optimizedModelFile, scratchFile, temporaryOptimizedModel } from './optimized-model';
 
 /** A float32 tensor as plain data: `data.length` is the product of `dims`. */
 export interface FloatTensor {
@@ -167,63 +168,128 @@ export interface ProbeInput {
 const PROBE_RUNS = { min: 3, max: 7, budgetMs: 150 };
 
 /**
- * The median and fastest ms of one single-threaded run of the model per graph setting, on the probe input.
- * The candidates' sessions are open side by side and their runs interleaved, so a noisy neighbour slows all
- * of them alike. A setting the net fails to load with is left out.
+ * The timing, as CommonJS source run by a child Node process (`node -e`): it resolves onnxruntime-node from
+ * the working directory as the worker threads do, reads one job a line on stdin, answers one JSON line each,
+ * and exits when stdin closes. A child, because creating a session optimizes the graph, and the replaced
+ * weight copies would stay in this process's heap (the three candidates of the expression net left 80 MB
+ * behind); the child's memory goes when it exits. One child times every net a start needs, one net at a
+ * time, since two nets timed side by side would skew each other.
  */
-export async function timeGraphSettings(model: string | Uint8Array, probe: ProbeInput, settings: readonly GraphSetting[] = GRAPH_SETTINGS, runs = PROBE_RUNS): Promise<SettingTimings> {
-  const sessions: Array<{ setting: GraphSetting; session: ort.InferenceSession; samples: number[] }> = [];
+const TIMING_SOURCE = `
+const { createRequire } = require('node:module');
+const path = require('node:path');
+const readline = require('node:readline');
+const ort = createRequire(path.join(process.cwd(), 'index.js'))('onnxruntime-node');
+async function time(job) {
+  const entries = [];
   try {
-    for (const setting of settings) {
-      const options = sessionOptions(1, setting);
-      const session = await (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options)).catch(() => null);
-      if (session) sessions.push({ setting, session, samples: [] });
+    for (const { setting, options } of job.candidates) {
+      const session = await ort.InferenceSession.create(job.model, options).catch(() => null);
+      if (session) entries.push({ setting, session, samples: [] });
     }
-    const size = probe.dims.reduce((n, d) => n * d, 1);
+    const size = job.probe.dims.reduce((n, d) => n * d, 1);
     const data = Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.013) * 0.8);
-    const feeds = { [probe.name]: new ort.Tensor('float32', data, [...probe.dims]) };
-    for (const { session } of sessions) await session.run(feeds);
+    const feeds = { [job.probe.name]: new ort.Tensor('float32', data, job.probe.dims) };
+    for (const { session } of entries) await session.run(feeds);
     const started = performance.now();
-    for (let round = 0; round < runs.max; round++) {
-      if (round >= runs.min && performance.now() - started > runs.budgetMs * sessions.length) break;
+    for (let round = 0; round < job.runs.max; round++) {
+      if (round >= job.runs.min && performance.now() - started > job.runs.budgetMs * entries.length) break;
       // Each round starts with another candidate, so none always runs first after a pause.
-      for (let k = 0; k < sessions.length; k++) {
-        const entry = sessions[(round + k) % sessions.length]!;
+      for (let k = 0; k < entries.length; k++) {
+        const entry = entries[(round + k) % entries.length];
         const start = performance.now();
         await entry.session.run(feeds);
         entry.samples.push(performance.now() - start);
       }
     }
-    const ms = (v: number) => Math.round(v * 1000) / 1000;
-    return Object.fromEntries(sessions.map(({ setting, samples }) => {
-      const sorted = [...samples].sort((a, b) => a - b);
-      return [setting, { medianMs: ms(sorted[Math.floor(sorted.length / 2)]!), minMs: ms(sorted[0]!) }];
-    }));
+    const ms = (v) => Math.round(v * 1000) / 1000;
+    const timings = {};
+    for (const { setting, samples } of entries) {
+      const sorted = samples.sort((a, b) => a - b);
+      timings[setting] = { medianMs: ms(sorted[Math.floor(sorted.length / 2)]), minMs: ms(sorted[0]) };
+    }
+    return timings;
   } finally {
-    await Promise.all(sessions.map(({ session }) => session.release()));
+    for (const { session } of entries) await session.release();
   }
 }
+let chain = Promise.resolve();
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  chain = chain.then(() => time(JSON.parse(line))).then((timings) => ({ timings }), () => ({ timings: {} }))
+    .then((answer) => process.stdout.write(JSON.stringify(answer) + '\\n'));
+});
+`;
 
-/** One net's candidates timed at a time per process: two nets timed side by side would skew each other. */
-let timing: Promise<unknown> = Promise.resolve();
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const result = timing.then(work);
-  timing = result.catch(() => undefined);
-  return result;
+/** The timing child while jobs are waiting for it: started by the first job, its stdin closed after the last. */
+let timer: { child: ChildProcess; answers: Array<(timings: SettingTimings) => void>; jobs: number } | null = null;
+
+function timingChild(): NonNullable<typeof timer> {
+  if (timer) return timer;
+  const child = spawn(process.execPath, ['-e', TIMING_SOURCE], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'ignore'] });
+  const state = { child, answers: [] as Array<(timings: SettingTimings) => void>, jobs: 0 };
+  let buffered = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      let timings: SettingTimings = {};
+      try {
+        timings = (JSON.parse(line) as { timings: SettingTimings }).timings;
+      } catch {
+        // An answer that is not JSON: no timings for that job.
+      }
+      state.answers.shift()?.(timings);
+    }
+  });
+  const gone = () => {
+    if (timer === state) timer = null;
+    for (const answer of state.answers.splice(0)) answer({});
+  };
+  child.on('exit', gone);
+  child.on('error', gone);
+  child.stdin!.on('error', gone);
+  timer = state;
+  return state;
+}
+
+/**
+ * The median and fastest ms of one single-threaded run of the model file per graph setting, on the probe
+ * input, timed in the child process (TIMING_SOURCE). The candidates' sessions are open side by side and
+ * their runs interleaved, so a noisy neighbour slows all of them alike. A setting the net fails to load
+ * with is left out; when the child fails there are no timings (the net then runs at the default).
+ */
+export function timeGraphSettings(model: string, probe: ProbeInput, settings: readonly GraphSetting[] = GRAPH_SETTINGS, runs = PROBE_RUNS): Promise<SettingTimings> {
+  const job = { model, probe, runs, candidates: settings.map((setting) => ({ setting, options: sessionOptions(1, setting) })) };
+  const state = timingChild();
+  state.jobs += 1;
+  return new Promise<SettingTimings>((resolve) => {
+    state.answers.push(resolve);
+    state.child.stdin!.write(`${JSON.stringify(job)}\n`);
+  }).finally(() => {
+    // The last job waiting: the child exits once its stdin is closed.
+    if (--state.jobs === 0) {
+      if (timer === state) timer = null;
+      state.child.stdin!.end();
+    }
+  });
 }
 
 /** The graph setting `source` runs with under `policy`: forced, read from `.derived/`, or measured now. */
-async function chooseGraph(source: { file: string } | { bytes: Uint8Array }, derivedDir: string, policy: GraphPolicy, probe: ProbeInput | undefined): Promise<GraphChoice> {
+async function chooseGraph(path: string, source: { file: string } | { bytes: Uint8Array }, policy: GraphPolicy, probe: ProbeInput | undefined): Promise<GraphChoice> {
   if (policy !== 'auto') return { setting: policy, timingsMs: {}, source: 'forced' };
   // Only onnxruntime-node's CPU provider has these settings (the benchmark's onnxruntime-web peer runs this
   // code too), and a net without a probe input cannot be timed.
   if (ort.env.versions.node === undefined || !probe) return { setting: DEFAULT_GRAPH_SETTING, timingsMs: {}, source: 'default' };
   if ('bytes' in source) {
-    // A read-only model folder: nothing can be kept, so every start measures.
-    const timingsMs = await oneAtATime(() => timeGraphSettings(source.bytes, probe));
-    return { setting: chooseGraphSetting(timingsMs), timingsMs, source: 'measured' };
+    // A read-only model folder: nothing can be kept, so every start measures (the child reads a temporary copy).
+    const file = await scratchFile(basename(path)).catch(() => null);
+    const written = file !== null && (await writeFile(file, source.bytes).then(() => true, () => false));
+    const timingsMs = written ? await timeGraphSettings(file, probe) : {};
+    if (file) await rm(file, { force: true });
+    return { setting: chooseGraphSetting(timingsMs), timingsMs, source: Object.keys(timingsMs).length ? 'measured' : 'default' };
   }
-  return graphChoice(source.file, derivedDir, { cpu: hostCpu(), ortVersion: ort.env.versions.common }, () => oneAtATime(() => timeGraphSettings(source.file, probe)));
+  return graphChoice(source.file, join(dirname(path), '.derived'), { cpu: hostCpu(), ortVersion: ort.env.versions.common }, () => timeGraphSettings(source.file, probe));
 }
 
 /**
@@ -238,7 +304,7 @@ export async function loadModel(path: string, host: ModelHost, options: { rewrit
   const derivedDir = join(dirname(path), '.derived');
   try {
     const source = rewrite ? await rewritten(path, rewrite) : { file: path };
-    const graph = await chooseGraph(source, derivedDir, host.graphPolicy ?? 'auto', probe);
+    const graph = await chooseGraph(path, source, host.graphPolicy ?? 'auto', probe);
     const saved = 'file' in source ? await optimizedModelFile(source.file, derivedDir, sessionOptions(1), graph.setting) : null;
     if (saved) {
       try {
