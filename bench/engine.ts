@@ -7,6 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { runChild, type PeerResult } from './support/child';
+import { cpuLine } from './support/host-info';
 import { benchOurs } from './support/ours';
 import { loadBenchPhotos, repoRoot } from './support/photos';
 import { writeLatencyPlot } from './support/plot';
@@ -58,8 +59,7 @@ async function main(): Promise<void> {
   const peerIterations = flags.quick ? 2 : 5;
   const searchQueries = flags.quick ? 30 : 200;
   const photos = await loadBenchPhotos();
-  const cpus = os.cpus();
-  console.log(`Celebrity Finder engine benchmark — ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}${flags.quick ? ', --quick' : ''}`);
+  console.log(`Celebrity Finder engine benchmark — ${cpuLine()}; Node ${process.version}${flags.quick ? ', --quick' : ''}`);
   console.log(`Photos (${photos.length}), from ../shared/datasets/raw:`);
   for (const p of photos) console.log(`  ${p.kind.padEnd(6)} ${p.name.padEnd(13)} ${`${p.width}×${p.height}`.padEnd(10)} ${p.source}${p.note ? ` — ${p.note}` : ''}`);
   console.log(`Iterations per photo: ours ${iterations}, peers ${peerIterations}; one warm-up pass per photo excluded from every figure.`);

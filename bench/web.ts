@@ -7,33 +7,24 @@
  * 3. the deployed stack (pm2 with 2 workers behind nginx): uploads/s and p50/p99 at 1-16 concurrent
  *    clients, peak RSS per worker, and a plot of latency against throughput;
  * 4. Chromium: pick a 1 MP photo, Recognize, result page painted.
- * Prints the CPU it ran on, p50 per photo side by side and their ratio; the last line is one JSON object.
+ * Prints the CPU and SIMD extensions it ran on and each net's graph optimisation, p50 per photo side by side
+ * and their ratio; the last line is one JSON object.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getConfig } from '../lib/config';
+import { createEngine, type GraphChoice } from '../lib/engine';
 import { createLocalRecognizer } from '../lib/recognizer/local';
 import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
+import { cpuJson, cpuLine, graphLines, graphSettings } from './support/host-info';
 import { datasetsDir as datasetsDirOf, loadBenchPhotos, repoRoot, type BenchPhoto } from './support/photos';
 import { summarize } from './support/stats';
 import { pickToPaint } from './support/web-browser';
 import { loadLevel, loadPlotSvg, type LoadLevel } from './support/web-load';
 import { startStack } from '../test/smoke/stack';
-
-/** The CPU's SIMD extensions that change which kernels ONNX Runtime runs (AVX2 vs AVX-512, VNNI). */
-function simdExtensions(): string {
-  try {
-    const flags = new Set(/^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.split(' ') ?? []);
-    const shown = ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx_vnni', 'amx_tile'].filter((f) => flags.has(f));
-    return shown.length ? shown.join(' ') : 'unknown';
-  } catch {
-    return 'unknown (no /proc/cpuinfo)';
-  }
-}
 
 async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: (photo: BenchPhoto) => Promise<void>): Promise<Map<string, number>> {
   const samples = new Map<string, number[]>(photos.map((p) => [p.name, []]));
@@ -48,12 +39,17 @@ async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: 
   return new Map([...samples].map(([name, values]) => [name, summarize(values).p50]));
 }
 
-async function engineTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<Map<string, number>> {
+/** The recognizer in process: decode → match p50 per photo, and the graph optimisation each net ran with. */
+async function engineTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<{ times: Map<string, number>; graphs: Record<string, GraphChoice> }> {
   const config = getConfig({ ...process.env, DATA_DIR: dataDir, MODEL_DIR: join(repoRoot, 'models'), CELEBRITY_PACK: join(repoRoot, 'packs/celebrities') });
-  const recognizer = await createLocalRecognizer(config);
-  return timeEach(photos, iterations, async (photo) => {
+  // The engine the recognizer would make for itself, made here so its per-net choices can be printed.
+  const engine = await createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS });
+  for (const line of graphLines(engine.graphs)) console.log(line);
+  const recognizer = await createLocalRecognizer(config, engine);
+  const times = await timeEach(photos, iterations, async (photo) => {
     await recognizer.recognizeCelebrities(photo.bytes, { attributes: false });
   });
+  return { times, graphs: { ...engine.graphs } };
 }
 
 async function httpTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<Map<string, number>> {
@@ -106,13 +102,13 @@ async function main(): Promise<void> {
   const photos = await loadBenchPhotos();
   const dir = await mkdtemp(join(tmpdir(), 'cf-bench-web-'));
   try {
-    console.log(`bench:web on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${simdExtensions()}), ${os.cpus().length} cores; ${photos.length} photos × ${iterations}`);
+    console.log(`bench:web on ${cpuLine()}; ${photos.length} photos × ${iterations}`);
     if (values['stack-only']) {
       console.log(JSON.stringify(await stackFigures(photos.filter((p) => p.kind === 'single'), loadSeconds, dir)));
       return;
     }
     // One after the other, so neither competes with the other for the two cores.
-    const engine = await engineTimes(photos, iterations, join(dir, 'engine'));
+    const { times: engine, graphs } = await engineTimes(photos, iterations, join(dir, 'engine'));
     const http = await httpTimes(photos, iterations, join(dir, 'http'));
     console.log('| photo | size | engine decode → match p50 | POST /api/recognitions p50 | ratio |');
     console.log('|---|---|---|---|---|');
@@ -124,8 +120,8 @@ async function main(): Promise<void> {
     const single = rows.filter((r) => r.kind === 'single');
     const median = (xs: number[]) => summarize(xs).p50;
     const summary = {
-      cpu: os.cpus()[0]?.model,
-      simd: simdExtensions(),
+      ...cpuJson(),
+      graphs: graphSettings(graphs),
       singleEngineP50: median(single.map((r) => r.engineMs)),
       singleHttpP50: median(single.map((r) => r.httpMs)),
       worstRatio: Math.max(...rows.map((r) => r.httpMs / r.engineMs)),

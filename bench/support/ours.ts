@@ -5,7 +5,7 @@
  * bytes → embeddings mode used for the peer ratios, and throughput with 1 and 2 concurrent callers.
  */
 import path from 'node:path';
-import { createEngine, jpegDecoder, pixelKernelsIn, type AnalyzeOptions, type FaceEngine } from '../../lib/engine';
+import { createEngine, jpegDecoder, pixelKernelsIn, type AnalyzeOptions, type FaceEngine, type GraphChoice } from '../../lib/engine';
 import { peakRssMb } from './child';
 import { buildGalleryMatcher, type GalleryMatcher } from './gallery-index';
 import { repoRoot, type BenchPhoto, type PhotoKind } from './photos';
@@ -35,6 +35,8 @@ export interface OursResult {
   /** Faces matched over the whole run, and how many of them needed the mirror image's embedding run. */
   flipAveraged: { faces: number; flipRuns: number };
   peakRssMb: number;
+  /** The ONNX Runtime graph optimisation each net ran with on this host (FaceEngine.graphs). */
+  graphs: Record<string, GraphChoice>;
 }
 
 export type Progress = (phase: string, done: number, total: number) => void;
@@ -145,6 +147,7 @@ export async function benchOurs(photos: BenchPhoto[], iterations: number, intraO
     decodeToMatchCost: { pageFaults: Number.NaN, cpuMs: Number.NaN },
     flipAveraged: { faces: 0, flipRuns: 0 },
     peakRssMb: Number.NaN,
+    graphs: { ...engine.graphs },
   };
   try {
     let warm = 0;

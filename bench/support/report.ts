@@ -1,5 +1,6 @@
 /** Turns the measurements into the human tables and the final one-line JSON summary. */
 import type { PeerResult } from './child';
+import { cpuJson, graphLines, graphSettings } from './host-info';
 import type { HostReference } from './host-reference';
 import type { OursResult } from './ours';
 import type { BenchPhoto } from './photos';
@@ -123,6 +124,7 @@ function runtimeTable(data: BenchData): string[] {
     );
   }
   lines.push(`  ours: ${data.ours.settings}`);
+  for (const line of graphLines(data.ours.graphs ?? {})) lines.push(`  ${line}`);
   for (const p of data.peers) lines.push(`  ${p.runtime}: ${p.settings}`);
   lines.push('  ours × = geometric mean over photos of (peer p50 / our p50): above 1 means ours is faster');
   const facesMismatch = data.peers.flatMap((p) => data.photos.filter((ph) => p.faces[ph.name] !== data.ours.faces[ph.name]).map((ph) => `${p.runtime} found ${p.faces[ph.name]} faces in ${ph.name} (ours ${data.ours.faces[ph.name]})`));
@@ -160,6 +162,10 @@ export interface SummaryJson {
   peakRssMb: number;
   /** p50 ms of the host reference workload (embedding net, one thread) before and after our runs. */
   hostReferenceMsP50: { before: number; after: number };
+  /** The CPU model and SIMD extensions, and the graph optimisation each net ran with. */
+  cpu: string;
+  simd: string[];
+  graphs: Record<string, string>;
 }
 
 const round = (v: number, digits = 2) => Number(v.toFixed(digits));
@@ -189,6 +195,8 @@ export function summaryJson(data: BenchData): SummaryJson {
     searchMsP50: { '10k': search('10k'), '100k': search('100k'), '1M': search('1M') },
     peakRssMb: round(data.ours.peakRssMb, 0),
     hostReferenceMsP50: { before: round(data.hostReference.before.p50), after: round(data.hostReference.after.p50) },
+    ...cpuJson(),
+    graphs: graphSettings(data.ours.graphs ?? {}),
   };
 }
 
