@@ -14,6 +14,12 @@ const multiHostSettings = [
   'DATABASE_URL', 'PG_POOL_MAX', 'PG_CONNECT_TIMEOUT_MS', 'PG_IDLE_TIMEOUT_MS', 'PG_STATEMENT_TIMEOUT_MS',
   'S3_BUCKET', 'S3_PREFIX', 'AWS_ENDPOINT_URL_S3', 'S3_FORCE_PATH_STYLE', 'S3_TIMEOUT_MS', 'S3_MAX_ATTEMPTS',
 ];
+// Limits, deadlines and access (docs/hardening.md): passed on when set, so every worker runs with the same.
+const robustnessSettings = [
+  'RECOGNITION_CONCURRENCY', 'RECOGNITION_QUEUE_DEPTH', 'RECOGNITION_TIMEOUT_MS', 'RECOGNITION_DEADLINE_MS', 'BODY_READ_TIMEOUT_MS',
+  'TRUSTED_PROXIES', 'CLIENT_RECOGNITION_RATE', 'CLIENT_RECOGNITION_BURST', 'CLIENT_MAX_IN_FLIGHT', 'CLIENT_API_RATE', 'CLIENT_API_BURST',
+  'REKOGNITION_ACCESS_KEY_ID', 'REKOGNITION_SECRET_ACCESS_KEY', 'REKOGNITION_ALLOW_UNSIGNED', 'ENGINE_FAULT_INJECTION', 'STORE_SWEEP_INTERVAL_MINUTES',
+];
 
 export const apps = [
   {
@@ -49,6 +55,7 @@ export const apps = [
       ...(env.ADMIN_TOKEN ? { ADMIN_TOKEN: env.ADMIN_TOKEN } : {}),
       // Many hosts (deploy/multi-host.md): the shared PostgreSQL and bucket, the same on every host and worker.
       ...Object.fromEntries(multiHostSettings.filter((name) => env[name] !== undefined).map((name) => [name, env[name]])),
+      ...Object.fromEntries(robustnessSettings.filter((name) => env[name] !== undefined).map((name) => [name, env[name]])),
       NEXT_TELEMETRY_DISABLED: '1',
       // glibc gives every thread (face-net workers, libuv, libvips) its own malloc arena; two keep the
       // resident set lower with no speed cost measured. Blocks of 2 MB and more (decoded photos, detector

@@ -15,14 +15,16 @@ export default async function startRekognitionStack(): Promise<() => Promise<voi
   ensureProductionBuild();
   const localDataDir = '/tmp/cf-rekognition/e2e-local';
   await buildTinyGallery(localDataDir);
-  const local = await startApp(LOCAL_PORT, { RECOGNIZER: 'local', DATA_DIR: localDataDir });
+  // Production closes /api/rekognition without keys (docs/rekognition.md): the first instance checks the
+  // signatures the second one's SDK makes with this pair.
+  const local = await startApp(LOCAL_PORT, { RECOGNIZER: 'local', DATA_DIR: localDataDir, REKOGNITION_ACCESS_KEY_ID: 'AKIDE2ELOCAL', REKOGNITION_SECRET_ACCESS_KEY: 'e2e-local-secret' });
   try {
     const viaSdk = await startApp(REKOGNITION_PORT, {
       RECOGNIZER: 'rekognition',
       DATA_DIR: '/tmp/cf-rekognition/e2e-rekognition',
       AWS_ENDPOINT_URL_REKOGNITION: `${local.baseUrl}/api/rekognition`,
       AWS_REGION: 'us-east-1',
-      // The SDK always signs; the first instance's signature check is off, so any pair will do.
+      // The pair the first instance checks signatures with.
       AWS_ACCESS_KEY_ID: 'AKIDE2ELOCAL',
       AWS_SECRET_ACCESS_KEY: 'e2e-local-secret',
       AWS_PROFILE: '',

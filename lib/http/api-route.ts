@@ -27,6 +27,28 @@ export function requestClient(request: Request): string {
   return clientOf(request.headers, getConfig().TRUSTED_PROXIES);
 }
 
+/** Longest an error answer waits for a body nobody will read, ms (see drainUnread). */
+const DRAIN_MS = 250;
+
+/**
+ * Before an error answer to a request whose body was never read (refused from its headers: over a limit,
+ * queue full, too large): reads and drops what arrives within DRAIN_MS, nothing kept. Closing a connection
+ * with unread bytes resets it, and nginx, still sending the body it buffered, then answers 502 instead of
+ * passing the refusal on; a client that is slow to send is answered after DRAIN_MS all the same.
+ */
+async function drainUnread(request: Request): Promise<void> {
+  if (!request.body || request.bodyUsed || request.body.locked || Number(request.headers.get('content-length') ?? '0') === 0) return;
+  const reader = request.body.getReader();
+  const stop = setTimeout(() => void reader.cancel().catch(() => undefined), DRAIN_MS);
+  try {
+    while (!(await reader.read()).done);
+  } catch {
+    // Cancelled at DRAIN_MS, or the client went away: either way nothing more to wait for.
+  } finally {
+    clearTimeout(stop);
+  }
+}
+
 /** Refuses a client over CLIENT_API_RATE with 429 rate_limited and Retry-After, before the route reads anything. */
 function checkApiRate(request: Request): void {
   const decision = apiLimiter().take(requestClient(request));
@@ -47,12 +69,15 @@ export function apiRoute<Context>(route: string, handler: (request: Request, con
     const requestId = requestIdFor(request.headers);
     const started = performance.now();
     const response = await withRequestId(requestId, async () => {
+      let answer: Response;
       try {
         checkApiRate(request);
-        return await handler(request, context);
+        answer = await handler(request, context);
       } catch (error) {
-        return respondWithError(error, requestId);
+        answer = respondWithError(error, requestId);
       }
+      if (answer.status >= 400) await drainUnread(request);
+      return answer;
     });
     response.headers.set('x-request-id', requestId);
     const seconds = (performance.now() - started) / 1000;

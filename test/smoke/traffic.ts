@@ -1,6 +1,7 @@
 /** HTTP traffic for the deploy smoke test: uploads through nginx and a bounded request stream. */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { send, uploadFrom } from '../hardening/harness/clients';
 
 export interface Upload {
   status: number;
@@ -36,7 +37,19 @@ export interface StreamReport {
   slowest: number;
 }
 
-type Probe = { kind: string; send: () => Promise<Response> };
+type Probe = { kind: string; upload?: boolean; send: (from: string) => Promise<{ ok: boolean; status: number; body: string }> };
+
+/**
+ * Each lane is its own client (source address 127.0.0.41, .42, …) and keeps to what the site's per-client
+ * limits allow one client (docs/hardening.md): a request at most every 60 ms, an upload at most every 700 ms.
+ */
+const LANE_MIN_GAP_MS = 60;
+const LANE_UPLOAD_GAP_MS = 700;
+
+const get = (url: string) => async (from: string) => {
+  const answer = await send(url, { from });
+  return { ok: answer.status >= 200 && answer.status < 300, status: answer.status, body: answer.body };
+};
 
 /**
  * Sends requests from `lanes` parallel loops (page, health, result page, real recognition uploads) until
@@ -47,17 +60,17 @@ export async function streamDuring(
   options = { lanes: 4, tailMs: 2000, maxRequests: 3000 },
 ): Promise<StreamReport> {
   const probes: Probe[] = [
-    { kind: 'GET /', send: () => fetch(`${base}/`) },
-    { kind: 'GET /api/health', send: () => fetch(`${base}/api/health`) },
-    { kind: 'GET /r/{id}', send: () => fetch(`${base}/r/${resultId}`) },
+    { kind: 'GET /', send: get(`${base}/`) },
+    { kind: 'GET /api/health', send: get(`${base}/api/health`) },
+    { kind: 'GET /r/{id}', send: get(`${base}/r/${resultId}`) },
     ...photos.map((path): Probe => {
       const bytes = new Uint8Array(readFileSync(path));
       return {
         kind: 'POST /api/recognitions',
-        send: () => {
-          const form = new FormData();
-          form.set('image', new Blob([bytes], { type: 'image/jpeg' }), basename(path));
-          return fetch(`${base}/api/recognitions`, { method: 'POST', body: form });
+        upload: true,
+        send: async (from) => {
+          const answer = await uploadFrom(base, bytes, from);
+          return { ok: answer.status === 201, status: answer.status, body: answer.body };
         },
       };
     }),
@@ -66,16 +79,22 @@ export async function streamDuring(
   const started = performance.now();
   let stopped = false;
   const lane = async (offset: number) => {
+    const from = `127.0.0.${41 + offset}`;
+    let lastSent = 0, lastUpload = -LANE_UPLOAD_GAP_MS;
     for (let i = offset; !stopped && report.total < options.maxRequests; i += 1) {
       const probe = probes[i % probes.length]!;
+      if (probe.upload && performance.now() - lastUpload < LANE_UPLOAD_GAP_MS) continue;
+      const gap = lastSent + LANE_MIN_GAP_MS - performance.now();
+      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
       const counts = (report.byKind[probe.kind] ??= { ok: 0, failed: 0 });
       report.total += 1;
       const sent = performance.now();
+      lastSent = sent;
+      if (probe.upload) lastUpload = sent;
       try {
-        const response = await probe.send();
-        const body = await response.text();
+        const response = await probe.send(from);
         if (response.ok) counts.ok += 1;
-        else fail(counts, `${probe.kind} -> ${response.status} ${body.slice(0, 120)}`);
+        else fail(counts, `${probe.kind} -> ${response.status} ${response.body.slice(0, 120)}`);
       } catch (error) {
         fail(counts, `${probe.kind} -> ${(error as Error).message}`);
       }
