@@ -37,7 +37,7 @@ export function PersonEditor({ person }: { person: { id: string; name: string; u
 
   const removeLabel = person.inPack ? 'Remove (opt out, drop your samples)' : 'Remove person';
   return (
-    <section aria-labelledby="edit-heading" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
+    <section aria-labelledby="edit-heading" className="self-start rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
       <h2 id="edit-heading" className="text-lg font-semibold text-slate-900">Edit</h2>
       <form onSubmit={onSave} className="mt-4 space-y-4">
         <div>
