@@ -58,6 +58,8 @@ const video = await store.create({
   framesPlanned: framesPlanned(metadata.durationMs, intervalMs), poster: await extractFrame(clip, tools, 1_000),
 });
 started = performance.now();
+const cpuBefore = process.cpuUsage();
+const loadBefore = os.loadavg()[0]!;
 const runner = createVideoJobRunner({
   store, tools, slots: 1, pollMs: 50,
   recognizeFrame: async () => async (jpeg) => {
@@ -72,17 +74,22 @@ while (job && job.status !== 'done' && job.status !== 'failed') {
   job = await store.get(video.id);
 }
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const ownCpuMs = (cpu.user + cpu.system) / 1000;
+const loadAfter = os.loadavg()[0]!;
 await runner.stop();
 if (!job || job.status !== 'done') throw new Error(`the job did not finish: ${job?.status} ${job?.statusMessage}`);
 const speed = metadata.durationMs / wallMs;
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`CPU: ${cpu}, ${os.availableParallelism()} cores; ${await ffmpegVersion(tools)}`);
+const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`CPU: ${cpuModel}, ${os.availableParallelism()} cores; ${await ffmpegVersion(tools)}`);
 console.log(`clip: ${metadata.width}×${metadata.height} ${metadata.codec} ${metadata.frameRate} fps, ${(metadata.durationMs / 1000).toFixed(1)} s (built in ${(buildMs / 1000).toFixed(1)} s)`);
 console.log(`sampling: ${sampleFps} frames/s (every ${intervalMs} ms): ${job.framesDone} frames, ${faces} faces, ${job.result!.persons.length} persons`);
-console.log(`job: ${(wallMs / 1000).toFixed(2)} s wall, ${(wallMs / job.framesDone).toFixed(1)} ms a frame`);
+console.log(`job: ${(wallMs / 1000).toFixed(2)} s wall, ${(wallMs / job.framesDone).toFixed(1)} ms a frame; this process's CPU ${(ownCpuMs / 1000).toFixed(1)} s (ffmpeg's not counted)`);
+// Other work on the machine slows the job down: a 1-minute load average above ~2.5 on 2 cores means it was not alone.
+console.log(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${loadAfter > 2.5 ? ': the machine was busy, the speed is not this code\'s' : ''}`);
 console.log(`speed: ${speed.toFixed(1)}× real time (target ≥ ${TARGET_SPEED}×: ${speed >= TARGET_SPEED ? 'met' : 'NOT met'})`);
-console.log(JSON.stringify({ cpu, cores: os.availableParallelism(), width: metadata.width, height: metadata.height, durationMs: metadata.durationMs, sampleFps, frames: job.framesDone, faces, wallMs: Math.round(wallMs), speed: Math.round(speed * 10) / 10, target: TARGET_SPEED }));
+console.log(JSON.stringify({ cpu: cpuModel, cores: os.availableParallelism(), width: metadata.width, height: metadata.height, durationMs: metadata.durationMs, sampleFps, frames: job.framesDone, faces, wallMs: Math.round(wallMs), speed: Math.round(speed * 10) / 10, target: TARGET_SPEED, ownCpuMs: Math.round(ownCpuMs), loadBefore, loadAfter }));
 store.close();
 if (!args.keep) await rm(dir, { recursive: true, force: true });
 process.exit(0);
