@@ -12,6 +12,7 @@ import { createPm2, type Pm2, type WorkerInfo } from './pm2';
 import { freePort, run, step, timings, waitFor } from './run';
 import { buildIfStale } from './stack';
 import { streamDuring, upload, uploadFile, type StreamReport } from './traffic';
+import { checkAdminPeople, type PropagationReport } from './admin';
 
 const root = resolve(import.meta.dirname, '../..');
 const datasets = resolve(root, process.env.DATASETS_DIR ?? '../shared/datasets');
@@ -23,12 +24,15 @@ const galleryPeople: Record<string, string> = {
   Rose_Leslie: 'knn_examples/train/rose_leslie',
 };
 const MiB = 1024 * 1024;
+/** The admin area is on in the smoke stack (a test value, never a real secret). */
+const ADMIN_TOKEN = 'smoke-admin-token-7e3b91c0a4';
 
 interface Findings {
   appPort?: number;
   nginxPort?: number;
   memory: { when: string; workers: WorkerInfo[] }[];
   stream?: StreamReport;
+  admin?: PropagationReport;
   checks: string[];
 }
 
@@ -130,6 +134,12 @@ function printReport(findings: Findings, problems: string[], error?: unknown): v
     for (const [kind, c] of Object.entries(s.byKind)) console.log(`  ${kind.padEnd(26)} ok ${c.ok}, failed ${c.failed}`);
     for (const sample of s.samples) console.log(`  failure: ${sample}`);
   }
+  const a = findings.admin;
+  if (a) {
+    const line = (label: string, per: PropagationReport['added']) => console.log(`${label}: ${Object.entries(per).map(([pid, w]) => `pid ${pid} last old answer ${w.lastStale === null ? '-' : `+${w.lastStale} ms`}, first new ${w.firstFresh === null ? '-' : `+${w.firstFresh} ms`}`).join('; ')}`);
+    line('admin: person added, probe named from', a.added);
+    line('admin: person deleted, probe unnamed from', a.removed);
+  }
   for (const check of findings.checks) console.log(`passed: ${check}`);
   for (const problem of problems) console.log(`teardown: ${problem}`);
   const total = timings.reduce((sum, t) => sum + t.seconds, 0);
@@ -166,7 +176,7 @@ async function main(): Promise<number> {
     findings.nginxPort = await freePort(8300, 8399);
     const env: NodeJS.ProcessEnv = {
       ...process.env, PM2_HOME: join(work, 'pm2'), PM2_APP_NAME: appName, PORT: String(findings.appPort),
-      DATA_DIR: join(work, 'data'), LOG_DIR: logDir, RECOGNIZER: 'local',
+      DATA_DIR: join(work, 'data'), LOG_DIR: logDir, RECOGNIZER: 'local', ADMIN_TOKEN,
     };
     await step('gallery import (4 people, ageitgey)', () => importGallery(work, env));
     pm2 = createPm2(root, env, appName);
@@ -181,6 +191,8 @@ async function main(): Promise<number> {
     const resultId = await step('upload real photo, result page', () => checkRecognition(base, findings));
     findings.memory.push({ when: 'after first recognition', workers: pm2.workers() });
     await step('upload limits (nginx 413, app 413)', () => checkLimits(base, site, findings));
+    findings.admin = await step('admin: new person named on every worker ≤ 2 s', () =>
+      checkAdminPeople(base, datasets, ADMIN_TOKEN, logDir, pm2!.workers().map((w) => w.pid), (ok, message) => expect(ok, message, findings)));
     await step('pm2 reload under a request stream', () => checkReload(base, pm2!, logDir, resultId, findings));
     pids.push(...pm2.workers().map((w) => w.pid));
   } catch (error) {
