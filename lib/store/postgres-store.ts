@@ -72,7 +72,12 @@ export function createPostgresStore(db: PgDatabase, objects: ObjectStorage): Rec
       const result = recognizeCelebritiesResultSchema.parse(recognition.result);
       const id = newRecognitionId();
       const key = photoKey(id);
-      await objects.put(key, recognition.image.bytes, recognition.image.mimeType);
+      // Photo and face crops first, side by side; the row that points to them after.
+      const crops = recognition.thumbnails ?? [];
+      await Promise.all([
+        objects.put(key, recognition.image.bytes, recognition.image.mimeType),
+        ...crops.map((bytes, n) => objects.put(faceKey(id, n), bytes, 'image/jpeg')),
+      ]);
       try {
         const { rows } = await db.query<Row>(
           `INSERT INTO recognitions (id, created_at, recognizer, result, image_type, image_width, image_height, image_bytes, image_key, faces, delete_token_hash, lookalikes)
@@ -85,7 +90,7 @@ export function createPostgresStore(db: PgDatabase, objects: ObjectStorage): Rec
         return toRecognition(rows[0]!);
       } catch (error) {
         // The orphan sweep would take it later; taking it now keeps the bucket clean when the database refuses.
-        await objects.remove([key]).catch(() => undefined);
+        await objects.remove([key, ...faceKeys(id, crops.length)]).catch(() => undefined);
         throw error;
       }
     },

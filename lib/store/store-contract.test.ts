@@ -147,6 +147,15 @@ describe.each(backends)('RecognitionStore on %s', (_name, open) => {
     expect(await store.readThumbnail(old.id, 0)).toBeNull();
   });
 
+  it('keeps the face crops given with the result, in its face order', async () => {
+    const { store } = await opened();
+    const saved = await store.save({ ...recognition, thumbnails: [new Uint8Array([0xff, 1]), new Uint8Array([0xff, 2])] });
+    expect(await store.readThumbnail(saved.id, 0)).toEqual(new Uint8Array([0xff, 1]));
+    expect(await store.readThumbnail(saved.id, 1)).toEqual(new Uint8Array([0xff, 2]));
+    expect(await store.remove(saved.id)).toBe(true);
+    expect(await store.readThumbnail(saved.id, 0)).toBeNull();
+  });
+
   it('gives distinct URL-safe ids of 22 characters under concurrent saves', async () => {
     const { store } = await opened();
     const ids = await Promise.all(Array.from({ length: 20 }, () => store.save(recognition).then((r) => r.id)));
