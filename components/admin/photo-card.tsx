@@ -30,8 +30,10 @@ export function PhotoCard({ entry, index, onChoose, onRemove }: { entry: PhotoEn
                       aria-pressed={selected}
                       aria-label={`Face ${i + 1} of ${entry.faces.length}`}
                       onClick={() => onChoose(i)}
-                      className={`size-full rounded-md border-2 ${selected ? 'border-emerald-400 ring-4 ring-emerald-300/70' : 'border-dashed border-white/90 shadow-[0_0_0_1px_rgba(0,0,0,0.4)] hover:border-emerald-300'}`}
-                    />
+                      className={`relative size-full rounded-md border-2 ${selected ? 'border-emerald-400 ring-4 ring-emerald-300/70' : 'border-dashed border-white/90 shadow-[0_0_0_1px_rgba(0,0,0,0.4)] hover:border-emerald-300'}`}
+                    >
+                      <span aria-hidden="true" className={`absolute -left-1 -top-2 rounded px-1 text-[10px] font-bold leading-4 text-white shadow ${selected ? 'bg-emerald-600' : 'bg-slate-800/80'}`}>{i + 1}</span>
+                    </button>
                   ) : (
                     <span aria-hidden="true" className="block size-full rounded-md border-2 border-emerald-400" />
                   )}
