@@ -84,8 +84,13 @@ describe.each(backends)('OperatorGallery in %s', (_name, open) => {
   it('keeps other writers out while one holds the lock', async () => {
     const [here, there] = await open();
     let release!: () => void;
-    const held = here.withLock(() => new Promise<void>((done) => (release = done)));
-    await new Promise((done) => setTimeout(done, 300));
+    let entered!: () => void;
+    const inside = new Promise<void>((done) => (entered = done));
+    const held = here.withLock(() => new Promise<void>((done) => {
+      release = done;
+      entered();
+    }));
+    await inside;
     await expect(there.withLock(async () => 'never', { waitMs: 300 })).rejects.toBeInstanceOf(GalleryBusyError);
     const waiting = there.withLock(async () => 'after', { waitMs: 5_000 });
     release();

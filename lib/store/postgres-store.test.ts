@@ -152,12 +152,15 @@ describe('scheduled work', () => {
     const url = postgres.createDatabase(`pgstore_${++databases}`);
     const [hostA, hostB] = [database(url), database(url)];
     let release!: () => void;
+    let entered!: () => void;
     const gate = new Promise<void>((done) => (release = done));
+    const inside = new Promise<void>((done) => (entered = done));
     const ranA = hostA.exclusive('retention', async () => {
+      entered();
       await gate;
       return 'a';
     });
-    await new Promise((done) => setTimeout(done, 200));
+    await inside;
     expect(await hostB.exclusive('retention', async () => 'b')).toBeNull();
     expect(await hostB.exclusive('orphan-objects', async () => 'other job')).toBe('other job');
     release();
@@ -170,14 +173,21 @@ describe('scheduled work', () => {
     const [hostA, hostB] = [database(url), database(url)];
     await hostA.ready;
     let release!: () => void;
+    let entered!: () => void;
     const gate = new Promise<void>((done) => (release = done));
-    const held = hostA.exclusive('retention', () => gate.then(() => 'a'));
-    await new Promise((done) => setTimeout(done, 200));
+    const inside = new Promise<void>((done) => (entered = done));
+    const held = hostA.exclusive('retention', () => (entered(), gate.then(() => 'a')));
+    await inside;
     expect(await hostB.exclusive('retention', async () => 'b')).toBeNull();
     // A crashed host: its connection goes away while it holds the job (terminated by the server here).
     await hostB.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()`);
-    await new Promise((done) => setTimeout(done, 200));
-    expect(await hostB.exclusive('retention', async () => 'b')).toBe('b');
+    // The server ends the session (and its locks) a moment after pg_terminate_backend returns.
+    let taken: string | null = null;
+    for (const started = Date.now(); taken === null && Date.now() - started < 5_000;) {
+      taken = await hostB.exclusive('retention', async () => 'b');
+      if (taken === null) await new Promise((done) => setTimeout(done, 50));
+    }
+    expect(taken).toBe('b');
     // The dead connection is not pooled again: the holder's next job gets a live one.
     release();
     expect(await held).toBe('a');
