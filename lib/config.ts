@@ -31,6 +31,8 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
   /** Longest a recognition may run once it has a slot: then the slot is freed, its work cancelled, and the client gets 504 `deadline`. */
   RECOGNITION_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
+  /** MiB of request bodies one process admits at once (by their Content-Length): beyond it, 503 busy before reading. */
+  RECOGNITION_QUEUE_MB: z.coerce.number().positive().max(100_000).default(64),
   /** Longest an admitted upload's body may take to arrive (it holds a place in the queue meanwhile): then 408 `body_timeout`. */
   BODY_READ_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Peers (IPs or CIDRs, comma-separated; empty for none) whose X-Forwarded-For names the client: the reverse proxy. */

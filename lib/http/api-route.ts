@@ -29,6 +29,15 @@ export function requestClient(request: Request): string {
 
 /** Longest an error answer waits for a body nobody will read, ms (see drainUnread). */
 const DRAIN_MS = 250;
+/** Bodies drained at most: the largest any route accepts (/api/rekognition's 16 MB); nginx forwards nothing bigger. */
+const DRAIN_MAX_BYTES = 17 * 1024 * 1024;
+/**
+ * Declared bytes drained at once, per process: every drained chunk is garbage until the next collection, and
+ * a flood of refused 10 MB uploads drained all together held ~150 MB of it. Past this a refusal is answered
+ * without draining (behind nginx it may then arrive as 502: still a refusal, and memory stays bounded).
+ */
+const DRAIN_BUDGET_BYTES = 24 * 1024 * 1024;
+let draining = 0;
 
 /**
  * Before an error answer to a request whose body was never read (refused from its headers: over a limit,
@@ -37,7 +46,11 @@ const DRAIN_MS = 250;
  * passing the refusal on; a client that is slow to send is answered after DRAIN_MS all the same.
  */
 async function drainUnread(request: Request): Promise<void> {
-  if (!request.body || request.bodyUsed || request.body.locked || Number(request.headers.get('content-length') ?? '0') === 0) return;
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  // Chunked or larger than any route accepts: answered at once (only a client, never nginx, sends those).
+  if (!request.body || request.bodyUsed || request.body.locked || !(declared > 0 && declared <= DRAIN_MAX_BYTES)) return;
+  if (draining + declared > DRAIN_BUDGET_BYTES) return;
+  draining += declared;
   const reader = request.body.getReader();
   const stop = setTimeout(() => void reader.cancel().catch(() => undefined), DRAIN_MS);
   try {
@@ -46,6 +59,7 @@ async function drainUnread(request: Request): Promise<void> {
     // Cancelled at DRAIN_MS, or the client went away: either way nothing more to wait for.
   } finally {
     clearTimeout(stop);
+    draining -= declared;
   }
 }
 

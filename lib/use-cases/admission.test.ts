@@ -197,3 +197,17 @@ describe('tickets: admission before the body is read (issue #21)', () => {
     expect(reasons).toEqual(['in_flight', 'busy']);
   });
 });
+
+describe('a byte bound on the bodies admitted (issue #21 item 2)', () => {
+  it('refuses a body that would take the admitted bytes past maxBytes, and always admits one', () => {
+    const queue = createBoundedQueue({ concurrency: 2, maxQueued: 16, maxWaitMs: 5_000, maxBytes: 25 });
+    const first = queue.enter({ bytes: 100 }); // alone: admitted whatever its size
+    expect(() => queue.enter({ bytes: 1 })).toThrow(expect.objectContaining({ code: 'busy' }));
+    first.release();
+    const held = [queue.enter({ bytes: 10 }), queue.enter({ bytes: 10 })];
+    expect(() => queue.enter({ bytes: 10 })).toThrow(expect.objectContaining({ code: 'busy', status: 503 }));
+    expect(queue.enter({ bytes: 5 })).toBeDefined();
+    for (const ticket of held) ticket.release();
+    expect(queue.enter({ bytes: 20 })).toBeDefined();
+  });
+});

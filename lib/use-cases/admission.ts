@@ -25,6 +25,12 @@ export interface QueueOptions {
   deadlineMs?: number;
   /** Per-client limits, checked when a request enters (default: none). */
   perClient?: ClientLimits;
+  /**
+   * Bytes of request bodies admitted at once (reading, waiting or running), by the size each declares: a
+   * ticket that would pass it is refused busy, so a flood of large uploads cannot fill memory with bodies
+   * that wait anyway (default: no byte bound). One ticket is always admitted whatever its size.
+   */
+  maxBytes?: number;
   /** Called for every refusal, with its reason and, for a client that went away, where its request was (metrics). */
   onRefused?: (reason: RefusalReason, stage?: Stage) => void;
 }
@@ -118,6 +124,7 @@ export function createBoundedQueue(options: QueueOptions) {
 
   // Tickets entered and not released, those of them running, and per client.
   let held = 0;
+  let heldBytes = 0;
   let runningForeground = 0;
   const heldBy = new Map<string, number>();
   const limiter = options.perClient && options.perClient.ratePerSecond > 0 ? createRateLimiter(options.perClient) : null;
@@ -191,8 +198,9 @@ export function createBoundedQueue(options: QueueOptions) {
     }
   }
 
-  function enter(request: { client?: string; signal?: AbortSignal } = {}): Ticket {
+  function enter(request: { client?: string; signal?: AbortSignal; bytes?: number } = {}): Ticket {
     const { client, signal } = request;
+    const bytes = Math.max(0, request.bytes ?? 0);
     if (signal?.aborted) throw refuse('cancelled', cancelledError(), 'reading');
     const limits = options.perClient;
     if (client && limits && limits.maxInFlight > 0 && (heldBy.get(client) ?? 0) >= limits.maxInFlight) {
@@ -206,13 +214,15 @@ export function createBoundedQueue(options: QueueOptions) {
     }
     const pending = held - runningForeground;
     const free = Math.max(0, options.concurrency - stats.running);
-    if (pending >= options.maxQueued + free) {
+    const overBytes = options.maxBytes !== undefined && held > 0 && heldBytes + bytes > options.maxBytes;
+    if (pending >= options.maxQueued + free || overBytes) {
       stats.rejected += 1;
       throw refuse('busy', new AppError('busy', 'The server is busy recognizing other photos. Please try again shortly.', {
         retryAfterSeconds: retryAfterSeconds(options, pending),
       }));
     }
     held += 1;
+    heldBytes += bytes;
     if (client) heldBy.set(client, (heldBy.get(client) ?? 0) + 1);
     updateQueued();
     let released = false;
@@ -243,6 +253,7 @@ export function createBoundedQueue(options: QueueOptions) {
         released = true;
         signal?.removeEventListener('abort', onGone);
         held -= 1;
+        heldBytes -= bytes;
         if (client) {
           const left = (heldBy.get(client) ?? 1) - 1;
           if (left > 0) heldBy.set(client, left);
@@ -257,7 +268,7 @@ export function createBoundedQueue(options: QueueOptions) {
     /** Takes a place for one recognition (throws AppError rate_limited / busy at once); see Ticket. */
     enter,
     /** enter + run + release: runs `task` within the limits; throws AppError busy/timeout/deadline/cancelled. */
-    async run<T>(task: (signal: AbortSignal) => Promise<T>, request: { client?: string; signal?: AbortSignal } = {}): Promise<T> {
+    async run<T>(task: (signal: AbortSignal) => Promise<T>, request: { client?: string; signal?: AbortSignal; bytes?: number } = {}): Promise<T> {
       const ticket = enter(request);
       try {
         return await ticket.run(task);
@@ -293,13 +304,14 @@ export type BoundedQueue = ReturnType<typeof createBoundedQueue>;
  */
 export function queueOptionsFromConfig(
   config: Pick<AppConfig, 'RECOGNITION_CONCURRENCY' | 'RECOGNITION_QUEUE_DEPTH' | 'RECOGNITION_TIMEOUT_MS'> &
-    Partial<Pick<AppConfig, 'RECOGNITION_DEADLINE_MS' | 'CLIENT_RECOGNITION_RATE' | 'CLIENT_RECOGNITION_BURST' | 'CLIENT_MAX_IN_FLIGHT'>>,
+    Partial<Pick<AppConfig, 'RECOGNITION_DEADLINE_MS' | 'RECOGNITION_QUEUE_MB' | 'CLIENT_RECOGNITION_RATE' | 'CLIENT_RECOGNITION_BURST' | 'CLIENT_MAX_IN_FLIGHT'>>,
 ): QueueOptions {
   return {
     concurrency: config.RECOGNITION_CONCURRENCY ?? availableParallelism(),
     maxQueued: config.RECOGNITION_QUEUE_DEPTH,
     maxWaitMs: config.RECOGNITION_TIMEOUT_MS,
     ...(config.RECOGNITION_DEADLINE_MS !== undefined ? { deadlineMs: config.RECOGNITION_DEADLINE_MS } : {}),
+    ...(config.RECOGNITION_QUEUE_MB !== undefined ? { maxBytes: config.RECOGNITION_QUEUE_MB * 1024 * 1024 } : {}),
     perClient: {
       ratePerSecond: config.CLIENT_RECOGNITION_RATE ?? 0,
       burst: config.CLIENT_RECOGNITION_BURST ?? 1,
@@ -332,6 +344,20 @@ export function getRecognitionQueue(config: Parameters<typeof queueOptionsFromCo
   return holder[queueKey];
 }
 
+const largeKey = Symbol.for('celebrity-finder.large-photo-queue');
+
+/**
+ * One photo larger than it is stored (over 4096 px a side, up to 40 MP) at a time per process: re-encoding
+ * it holds ~120 MB of libvips buffers and recognizing the copy ~110 MB more, so two at once (with the queue's
+ * bodies) took one pm2 worker past its 800 MB max_memory_restart. Such an upload waits here before it waits
+ * for a slot, never while holding one; the same RECOGNITION_TIMEOUT_MS and cancellation apply.
+ */
+export function admitLargePhoto<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const holder = globalThis as unknown as Record<symbol, BoundedQueue | undefined>;
+  holder[largeKey] ??= createBoundedQueue({ concurrency: 1, maxQueued: 10_000, maxWaitMs: getConfig().RECOGNITION_TIMEOUT_MS, onRefused: countRefusal });
+  return holder[largeKey].run(() => work(), { signal });
+}
+
 export type RecognitionSource = 'upload' | 'rekognition_api';
 
 /** Counts a recognition by its outcome: named (a celebrity), unnamed (faces, nobody known), no_face, or the error code. */
@@ -354,7 +380,7 @@ export async function counted<T>(source: RecognitionSource, recognition: Promise
  * process-wide queue before its body is read, then runs there once (see Ticket). Throws AppError at once:
  * rate_limited (429, per-client limits) or busy (503). Lookups and health checks are cheap and not admitted.
  */
-export function enterAdmission(request: { client?: string; signal?: AbortSignal } = {}): Ticket {
+export function enterAdmission(request: { client?: string; signal?: AbortSignal; bytes?: number } = {}): Ticket {
   return getRecognitionQueue(getConfig()).enter(request);
 }
 

@@ -7,6 +7,9 @@ import { handleRekognitionRequest } from '../rekognition-endpoint/handler';
 import { admitted, enterAdmission, type Ticket } from './admission';
 import { videoJobsPort } from './video-recognition-jobs';
 
+/** What a chunked Rekognition call counts against RECOGNITION_QUEUE_MB: its largest body (lib/rekognition-endpoint). */
+const MAX_DECLARED = 16 * 1024 * 1024;
+
 /**
  * Whether /api/rekognition serves requests without a SigV4 signature when no keys are configured:
  * REKOGNITION_ALLOW_UNSIGNED when set, else only outside production (closed by default in production).
@@ -27,7 +30,8 @@ export async function serveRekognitionApi(request: Request): Promise<Response> {
       config: getConfig(),
       allowUnsigned: allowsUnsigned(),
       beforeBody: (operation) => {
-        if (operation === 'RecognizeCelebrities') ticket = enterAdmission({ client: requestClient(request), signal: request.signal });
+        const declared = Number(request.headers.get('content-length'));
+        if (operation === 'RecognizeCelebrities') ticket = enterAdmission({ client: requestClient(request), signal: request.signal, bytes: Number.isInteger(declared) && declared > 0 ? declared : MAX_DECLARED });
       },
       videos: videoJobsPort,
       getRecognizer: async () => {

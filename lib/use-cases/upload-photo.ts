@@ -11,7 +11,7 @@ import type { FaceLookalikes } from '../contract/lookalikes';
 import type { LocalRecognizer } from '../recognizer/local';
 import { metrics } from '../observability/metrics';
 import { robustnessMetrics } from '../observability/robustness-metrics';
-import { counted, enterAdmission } from './admission';
+import { admitLargePhoto, counted, enterAdmission } from './admission';
 
 /** Where an upload's time went, for the Server-Timing header (milliseconds). */
 export interface UploadTimings {
@@ -85,6 +85,8 @@ export interface UploadRequest {
   signal?: AbortSignal;
   /** Reads the photo's bytes from the body; called only once the upload is admitted. */
   read: (signal: AbortSignal) => Promise<Uint8Array>;
+  /** The body's size as declared (Content-Length; the largest accepted when chunked): what it holds of RECOGNITION_QUEUE_MB. */
+  declaredBytes: number;
 }
 
 /**
@@ -98,7 +100,7 @@ export interface UploadRequest {
  * itself is returned once, for the uploader only. Throws AppError.
  */
 export async function uploadPhoto(request: UploadRequest): Promise<StoredRecognition & { deleteToken: string; timings: UploadTimings }> {
-  const ticket = enterAdmission({ client: request.client, signal: request.signal });
+  const ticket = enterAdmission({ client: request.client, signal: request.signal, bytes: request.declaredBytes });
   try {
     const readStarted = performance.now();
     const upload = await readWithin(request.read, request.signal);
@@ -120,7 +122,10 @@ export async function uploadPhoto(request: UploadRequest): Promise<StoredRecogni
       return { recognizer, image, result, lookalikes, thumbnails: await cropFaces(image.bytes, boxes) };
     };
     // The header check (no decode) runs before waiting for a slot: a photo that will be refused does not wait.
-    const checkedAndRecognized = inspectUpload(upload).then((inspected) => ticket.run(() => recognizeInSlot(inspected)));
+    const checkedAndRecognized = inspectUpload(upload).then((inspected) => {
+      const inSlot = () => ticket.run(() => recognizeInSlot(inspected));
+      return Math.max(inspected.width, inspected.height) > maxStoredSide ? admitLargePhoto(inSlot, request.signal) : inSlot();
+    });
     const { image, result, lookalikes, recognizer, thumbnails } = await counted('upload', checkedAndRecognized, (recognized) => recognized.result);
     const recognized = performance.now();
     const { token, hash } = newDeleteToken();

@@ -38,7 +38,9 @@ function serverTiming(timings: UploadTimings): string {
  * a refusal (429 per-client limit, 503 queue full) comes before the body is read.
  */
 export const POST = apiRoute('/api/recognitions', async (request: Request) => {
-  const stored = await uploadPhoto({ client: requestClient(request), signal: request.signal, read: (signal) => readPhoto(request, signal) });
+  const declared = Number(request.headers.get('content-length'));
+  const declaredBytes = Number.isInteger(declared) && declared > 0 ? declared : limits.maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
+  const stored = await uploadPhoto({ client: requestClient(request), signal: request.signal, declaredBytes, read: (signal) => readPhoto(request, signal) });
   const url = `${publicOrigin(request.headers)}${resultPath(stored.id)}`;
   return Response.json(
     { id: stored.id, url, result: stored.result, deleteToken: stored.deleteToken },
