@@ -12,6 +12,7 @@ import { createPm2, type Pm2, type WorkerInfo } from './pm2';
 import { freePort, run, step, timings, waitFor } from './run';
 import { buildIfStale } from './stack';
 import { streamDuring, upload, uploadFile, type StreamReport } from './traffic';
+import { checkDeletedIsGone, checkNginxLimits, checkSignedThroughNginx, SMOKE_REKOGNITION_KEYS } from './limits';
 import { checkAdminPeople, type PropagationReport } from './admin';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -177,6 +178,7 @@ async function main(): Promise<number> {
     const env: NodeJS.ProcessEnv = {
       ...process.env, PM2_HOME: join(work, 'pm2'), PM2_APP_NAME: appName, PORT: String(findings.appPort),
       DATA_DIR: join(work, 'data'), LOG_DIR: logDir, RECOGNIZER: 'local', ADMIN_TOKEN,
+      REKOGNITION_ACCESS_KEY_ID: SMOKE_REKOGNITION_KEYS.accessKeyId, REKOGNITION_SECRET_ACCESS_KEY: SMOKE_REKOGNITION_KEYS.secretAccessKey,
     };
     await step('gallery import (4 people, ageitgey)', () => importGallery(work, env));
     pm2 = createPm2(root, env, appName);
@@ -193,6 +195,12 @@ async function main(): Promise<number> {
     await step('upload limits (nginx 413, app 413)', () => checkLimits(base, site, findings));
     findings.admin = await step('admin: new person named on every worker ≤ 2 s', () =>
       checkAdminPeople(base, datasets, ADMIN_TOKEN, logDir, pm2!.workers().map((w) => w.pid), (ok, message) => expect(ok, message, findings)));
+    const check = (ok: boolean, message: string) => expect(ok, message, findings);
+    await step('per-client limits in nginx (429 JSON / AWS, Retry-After)', () => checkNginxLimits(base, join(ageitgey, 'obama_small.jpg'), check));
+    await step('SigV4 through nginx on a test port (Host with port)', () => checkSignedThroughNginx(base, join(ageitgey, 'obama-1080p.jpg'), check));
+    await step('deleted photo gone through nginx (private, ETag, 404)', () => checkDeletedIsGone(base, join(ageitgey, 'obama_small.jpg'), check));
+    const restarts = pm2.workers().reduce((sum, w) => sum + w.restarts, 0);
+    expect(restarts === 0, `pm2 restarted no worker (memory, crash) under the floods (restarts: ${restarts})`, findings);
     await step('pm2 reload under a request stream', () => checkReload(base, pm2!, logDir, resultId, findings));
     pids.push(...pm2.workers().map((w) => w.pid));
   } catch (error) {
