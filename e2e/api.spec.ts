@@ -10,7 +10,8 @@ test.describe('recognitions API contract', () => {
   test('health names the recognizer and the gallery size', async ({ request }) => {
     const response = await request.get('/api/health');
     expect(response.status()).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', recognizer: 'local', gallery: { celebrities: gallerySources().length } });
+    // engine: the face-net threads running with every net loaded (ENGINE_WORKERS, 2 by default here).
+    expect(await response.json()).toEqual({ status: 'ok', recognizer: 'local', gallery: { celebrities: gallerySources().length }, engine: { workers: 2, alive: 2 } });
   });
 
   test('POST a photo → 201 {id, url, result}; GET returns it; the stored photo is upright JPEG without EXIF', async ({ request, baseURL }) => {
