@@ -54,7 +54,8 @@ async function engineTimes(photos: readonly BenchPhoto[], iterations: number, da
 
 async function httpTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<Map<string, number>> {
   ensureProductionBuild();
-  const app = await startApp(3495, { DATA_DIR: dataDir, RECOGNITION_QUEUE_DEPTH: '64' });
+  // Uploads back to back from one address: the per-client limits (docs/hardening.md) are off for the timing.
+  const app = await startApp(3495, { DATA_DIR: dataDir, RECOGNITION_QUEUE_DEPTH: '64', CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0', CLIENT_API_RATE: '0' });
   try {
     return await timeEach(photos, iterations, async (photo) => {
       const form = new FormData();

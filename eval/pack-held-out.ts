@@ -77,7 +77,8 @@ async function answerOverHttp(pack: ReturnType<typeof assemblePack>, datasets: s
   try {
     await writePack(join(dir, 'pack'), { model: { file: EMBEDDING_MODEL_FILE, sha256: await fileSha256(join(modelDir, EMBEDDING_MODEL_FILE)) }, dims: 512, people: pack.people }, pack.matrix);
     ensureProductionBuild();
-    const app = await startApp(3490, { DATA_DIR: join(dir, 'data'), CELEBRITY_PACK: join(dir, 'pack'), RECOGNITION_QUEUE_DEPTH: '64' });
+    // Every probe from one address: the per-client limits (docs/hardening.md) are off here.
+    const app = await startApp(3490, { DATA_DIR: join(dir, 'data'), CELEBRITY_PACK: join(dir, 'pack'), RECOGNITION_QUEUE_DEPTH: '64', CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0', CLIENT_API_RATE: '0' });
     const out = new Map<string, Answer>();
     try {
       let next = 0;
