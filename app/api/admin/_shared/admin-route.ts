@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors';
-import { apiRoute } from '@/lib/http/api-route';
+import { apiRoute, requestClient } from '@/lib/http/api-route';
 import { readBodyWithLimit } from '@/lib/http/body-limit';
 import { requireAdmin } from '@/lib/use-cases/admin-session';
 import { publicOrigin } from '@/app/_lib/public-origin';
@@ -12,23 +12,12 @@ import type { z } from 'zod';
  */
 export function adminRoute<Context>(route: string, handler: (request: Request, context: Context) => Promise<Response>) {
   return apiRoute(route, async (request: Request, context: Context) => {
-    requireAdmin(request, adminClient(request));
+    // Wrong tokens count against the same client key as the per-client limits (trusted proxies only, IPv6 by /64).
+    requireAdmin(request, requestClient(request));
     const response = await handler(request, context);
     response.headers.set('cache-control', 'no-store');
     return response;
   });
-}
-
-/**
- * The client wrong tokens count against: X-Real-IP, which the shipped nginx site sets from the peer address
- * (overwriting a client's), else the last X-Forwarded-For hop (the one the proxy, or Next.js itself,
- * appended). The app listens on 127.0.0.1 behind nginx, so these come from nginx, never from the client.
- */
-export function adminClient(request: Request): string {
-  const real = request.headers.get('x-real-ip')?.trim();
-  if (real) return real;
-  const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
-  return hops.at(-1) ?? 'unknown';
 }
 
 /** The request's JSON body checked against `schema`; 400 invalid_input with the first problem otherwise. */

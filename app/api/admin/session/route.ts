@@ -1,7 +1,7 @@
-import { apiRoute } from '@/lib/http/api-route';
+import { apiRoute, requestClient } from '@/lib/http/api-route';
 import { AppError } from '@/lib/errors';
 import { adminEnabled, signIn, signOut } from '@/lib/use-cases/admin-session';
-import { adminClient, overHttps, readJson } from '../_shared/admin-route';
+import { overHttps, readJson } from '../_shared/admin-route';
 import { signInSchema } from '../schema';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +12,7 @@ export const POST = apiRoute('/api/admin/session', async (request: Request) => {
   // Off is 404 whatever the body: nothing under /api/admin answers otherwise.
   if (!adminEnabled()) throw new AppError('not_found', 'Not found.');
   const { token } = await readJson(request, signInSchema);
-  const cookie = signIn(token, adminClient(request), overHttps(request.headers));
+  const cookie = signIn(token, requestClient(request), overHttps(request.headers));
   return new Response(null, { status: 204, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } });
 });
 
