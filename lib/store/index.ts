@@ -7,11 +7,12 @@ import type { PgDatabase } from './postgres-db';
 import { createPostgresStore } from './postgres-store';
 import { createSqliteStore } from './sqlite-store';
 import type { RecognitionStore } from './types';
+import { createPostgresVideoStore } from './postgres-video-store';
 import { createSqliteVideoStore } from './video-store';
 import type { VideoStore } from './video-types';
 
 export type { NewRecognition, RecognitionStore, StoredImageInfo, StoredRecognition } from './types';
-export type { NewVideo, StoredVideo, VideoRecognitionJob, VideoStatus, VideoStore } from './video-types';
+export type { LocalVideoCopy, NewVideo, StoredVideo, StoredVideoFile, VideoRecognitionJob, VideoStatus, VideoStore } from './video-types';
 export { isRecognitionId } from './ids';
 export { operatorGalleryFor, sharedPgDatabase } from './configured';
 
@@ -54,11 +55,17 @@ export function getStore(): RecognitionStore {
   return globalForStore.recognitionStore;
 }
 
-/** The process-wide video store (same database file, its own connection and tables; files under DATA_DIR/videos). */
+/**
+ * The process-wide video store: with DATABASE_URL, PostgreSQL + the object storage (S3_BUCKET, or the
+ * database), shared by every host; else the results' SQLite file (its own connection and tables) and files
+ * under DATA_DIR/videos.
+ */
 export function getVideoStore(): VideoStore {
   if (!globalForStore.videoStore) {
-    const store = createSqliteVideoStore(getConfig().DATA_DIR);
-    onShutdown('sqlite-video-store', () => store.close());
+    const config = getConfig();
+    const db = getPgDatabase();
+    const store = db ? createPostgresVideoStore(db, objectStorageFor(config, db), config.DATA_DIR) : createSqliteVideoStore(config.DATA_DIR);
+    onShutdown(db ? 'postgres-video-store' : 'sqlite-video-store', () => store.close());
     globalForStore.videoStore = store;
   }
   return globalForStore.videoStore;

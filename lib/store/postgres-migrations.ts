@@ -85,4 +85,68 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE recognitions ADD COLUMN lookalikes jsonb;
     `,
   },
+  {
+    version: 4,
+    name: 'videos, their jobs and chunked objects',
+    sql: `
+      -- One uploaded video and its recognition job (lib/store/postgres-video-store.ts). Every host claims jobs
+      -- from here; the lease is kept in the database's clock (lease_until), so hosts' clocks need not agree.
+      CREATE TABLE videos (
+        id text PRIMARY KEY,
+        created_at timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('queued', 'processing', 'done', 'failed')),
+        status_message text,
+        -- Key of the video in the object store (the bucket, or object_chunks below); poster and faces beside it.
+        video_key text NOT NULL,
+        mime_type text NOT NULL,
+        byte_length bigint NOT NULL,
+        metadata jsonb NOT NULL,
+        interval_ms integer NOT NULL,
+        frames_planned integer NOT NULL,
+        frames_done integer NOT NULL DEFAULT 0,
+        attempts integer NOT NULL DEFAULT 0,
+        lease_owner text,
+        lease_until timestamptz,
+        started_at timestamptz,
+        finished_at timestamptz,
+        result jsonb,
+        face_thumbnails integer NOT NULL DEFAULT 0,
+        delete_token_hash text
+      );
+      CREATE INDEX videos_created_at ON videos (created_at);
+      CREATE INDEX videos_waiting ON videos (created_at) WHERE status IN ('queued', 'processing');
+
+      -- Faces of each sampled frame while a job runs (identity vectors as base64 float32), dropped when it ends.
+      CREATE TABLE video_frames (
+        video_id text NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+        frame_index integer NOT NULL,
+        time_ms integer NOT NULL,
+        faces jsonb NOT NULL,
+        PRIMARY KEY (video_id, frame_index)
+      );
+
+      -- Rekognition StartCelebrityRecognition jobs: names for a video's analysis.
+      CREATE TABLE video_recognition_jobs (
+        job_id text PRIMARY KEY,
+        video_id text NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL,
+        client_request_token text UNIQUE,
+        job_tag text,
+        -- The S3 object the job was started on (s3://bucket/key), or null for an upload id.
+        source text
+      );
+      CREATE INDEX video_recognition_jobs_video ON video_recognition_jobs (video_id);
+
+      -- Large objects (videos up to VIDEO_MAX_MB) when no S3 bucket is configured: 1 MiB rows, so no statement
+      -- carries a whole video and a Range request reads only the rows it needs.
+      CREATE TABLE object_chunks (
+        key text NOT NULL,
+        n integer NOT NULL,
+        bytes bytea NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (key, n)
+      );
+      ALTER TABLE object_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL;
+    `,
+  },
 ];

@@ -1,4 +1,8 @@
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { open } from 'node:fs/promises';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand,
+  HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { ObjectListing, ObjectStorage } from './objects';
 
 /**
@@ -20,6 +24,9 @@ export interface S3Settings {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** Multipart parts of large files (videos): S3's minimum part is 5 MiB; each part is retried on its own. */
+export const PART_BYTES = 8 * 1024 * 1024;
+
 function isMissing(error: unknown): boolean {
   return error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
 }
@@ -40,6 +47,56 @@ export function createS3Objects(settings: S3Settings): ObjectStorage {
     description: `s3://${bucket}/${prefix}`,
     async put(key, bytes, contentType) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength }));
+    },
+    async putFile(key, path, size, contentType) {
+      const file = await open(path, 'r');
+      const read = async (offset: number, length: number) => {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await file.read(buffer, 0, length, offset);
+        if (bytesRead !== length) throw new Error(`${path} is shorter than ${size} bytes`);
+        return buffer;
+      };
+      try {
+        if (size <= PART_BYTES) {
+          await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: await read(0, size), ContentType: contentType, ContentLength: size }));
+          return;
+        }
+        // A part in memory at a time, each a Buffer the SDK can send again on a retry (a stream could not be).
+        const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: full(key), ContentType: contentType }));
+        try {
+          const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+          for (let offset = 0, part = 1; offset < size; offset += PART_BYTES, part += 1) {
+            const length = Math.min(PART_BYTES, size - offset);
+            const { ETag } = await client.send(new UploadPartCommand({ Bucket: bucket, Key: full(key), UploadId, PartNumber: part, Body: await read(offset, length), ContentLength: length }));
+            parts.push({ ETag, PartNumber: part });
+          }
+          await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: full(key), UploadId, MultipartUpload: { Parts: parts } }));
+        } catch (error) {
+          // No half-uploaded parts left to bill: the upload is aborted (a lifecycle rule catches a crash here).
+          await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: full(key), UploadId })).catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        await file.close();
+      }
+    },
+    async size(key) {
+      try {
+        return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: full(key) }))).ContentLength ?? 0;
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+    async readRange(key, start, end) {
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key), Range: `bytes=${start}-${end}` }));
+        // In Node the body is the HTTP response itself: read as it arrives, with its backpressure.
+        return (object.Body as AsyncIterable<Uint8Array> | undefined) ?? (async function* none() {})();
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
     },
     async get(key) {
       try {

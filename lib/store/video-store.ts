@@ -1,12 +1,13 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FrameObservations, VideoAnalysis } from '../video/types';
 import type { VideoProbe } from '../video/ffmpeg';
 import { readFileOrNull, writeFileAtomic } from './files';
+import { decodeFaces, encodeFaces } from './video-codec';
 import { isRecognitionId, newRecognitionId } from './ids';
 import type { NewVideo, StoredVideo, VideoRecognitionJob, VideoStatus, VideoStore } from './video-types';
 
@@ -43,6 +44,7 @@ interface JobRow {
   created_at: string;
   client_request_token: string | null;
   job_tag: string | null;
+  source: string | null;
 }
 
 const SCHEMA = `
@@ -80,7 +82,8 @@ CREATE TABLE IF NOT EXISTS video_recognition_jobs (
   video_id TEXT NOT NULL,
   created_at TEXT NOT NULL,
   client_request_token TEXT UNIQUE,
-  job_tag TEXT
+  job_tag TEXT,
+  source TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS video_recognition_jobs_video ON video_recognition_jobs (video_id);
 `;
@@ -106,25 +109,6 @@ function toVideo(row: Row): StoredVideo {
   };
 }
 
-/** Identity vectors are stored as base64 float32: exact, and a third of the size of JSON numbers. */
-function encodeFaces(frame: FrameObservations): string {
-  return JSON.stringify(frame.faces.map((face) => ({
-    ...face,
-    embedding: face.embedding ? Buffer.from(face.embedding.buffer, face.embedding.byteOffset, face.embedding.byteLength).toString('base64') : null,
-  })));
-}
-
-function decodeFaces(json: string): FrameObservations['faces'] {
-  const faces = JSON.parse(json) as Array<Omit<FrameObservations['faces'][number], 'embedding'> & { embedding: string | null }>;
-  return faces.map((face) => {
-    if (!face.embedding) return { ...face, embedding: null };
-    const bytes = Buffer.from(face.embedding, 'base64');
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
-    return { ...face, embedding: new Float32Array(copy.buffer) };
-  });
-}
-
 /** Files of a video, built only from ids this module made. */
 function filesOf(id: string, extension: string) {
   const dir = join('videos', id.slice(0, 2));
@@ -148,6 +132,10 @@ export function createSqliteVideoStore(dataDir: string): VideoStore {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Databases made before jobs could name an S3 object gain the column (SQLite has no ADD COLUMN IF NOT EXISTS).
+  if (!db.prepare<[], { name: string }>('PRAGMA table_info(video_recognition_jobs)').all().some((c) => c.name === 'source')) {
+    db.exec('ALTER TABLE video_recognition_jobs ADD COLUMN source TEXT');
+  }
 
   const select = db.prepare<[string], Row>('SELECT * FROM videos WHERE id = ?');
   const insert = db.prepare(
@@ -178,12 +166,12 @@ export function createSqliteVideoStore(dataDir: string): VideoStore {
   const removeRow = db.prepare<[string]>('DELETE FROM videos WHERE id = ?');
   const removeJobs = db.prepare<[string]>('DELETE FROM video_recognition_jobs WHERE video_id = ?');
   const selectExpired = db.prepare<[string], { id: string }>('SELECT id FROM videos WHERE created_at < ?');
-  const insertJob = db.prepare('INSERT INTO video_recognition_jobs (job_id, video_id, created_at, client_request_token, job_tag) VALUES (@job_id, @video_id, @created_at, @client_request_token, @job_tag)');
+  const insertJob = db.prepare('INSERT INTO video_recognition_jobs (job_id, video_id, created_at, client_request_token, job_tag, source) VALUES (@job_id, @video_id, @created_at, @client_request_token, @job_tag, @source)');
   const jobByToken = db.prepare<[string], JobRow>('SELECT * FROM video_recognition_jobs WHERE client_request_token = ?');
   const jobById = db.prepare<[string], JobRow>('SELECT * FROM video_recognition_jobs WHERE job_id = ?');
 
   const toJob = (row: JobRow): VideoRecognitionJob => ({
-    jobId: row.job_id, videoId: row.video_id, createdAt: row.created_at, clientRequestToken: row.client_request_token, jobTag: row.job_tag,
+    jobId: row.job_id, videoId: row.video_id, createdAt: row.created_at, clientRequestToken: row.client_request_token, jobTag: row.job_tag, source: row.source,
   });
 
   const claim = db.transaction((owner: string, leaseMs: number): Row | undefined => {
@@ -272,7 +260,15 @@ export function createSqliteVideoStore(dataDir: string): VideoStore {
       if (!row) return null;
       const path = join(dataDir, row.video_file);
       const size = await stat(path).then((s) => s.size, () => null);
-      return size === null ? null : { path, mimeType: row.mime_type, byteLength: size };
+      if (size === null) return null;
+      return { mimeType: row.mime_type, byteLength: size, read: async (start, end) => createReadStream(path, { start, end }) };
+    },
+    async localCopy(id) {
+      const row = isRecognitionId(id) ? select.get(id) : undefined;
+      if (!row) return null;
+      const path = join(dataDir, row.video_file);
+      // The stored file itself: nothing to fetch, nothing to clean up.
+      return (await stat(path).then(() => true, () => false)) ? { path, release: async () => undefined } : null;
     },
     async readPoster(id) {
       const row = isRecognitionId(id) ? select.get(id) : undefined;
@@ -329,7 +325,7 @@ export function createSqliteVideoStore(dataDir: string): VideoStore {
     async release(id, owner) {
       giveBack.run(id, owner);
     },
-    async createRecognitionJob({ videoId, clientRequestToken, jobTag }) {
+    async createRecognitionJob({ videoId, clientRequestToken, jobTag, source }) {
       if (clientRequestToken) {
         const existing = jobByToken.get(clientRequestToken);
         if (existing) return { job: toJob(existing), created: false };
@@ -340,6 +336,7 @@ export function createSqliteVideoStore(dataDir: string): VideoStore {
         created_at: new Date().toISOString(),
         client_request_token: clientRequestToken ?? null,
         job_tag: jobTag ?? null,
+        source: source ?? null,
       };
       insertJob.run(row);
       return { job: toJob(row), created: true };
@@ -347,6 +344,10 @@ export function createSqliteVideoStore(dataDir: string): VideoStore {
     async getRecognitionJob(jobId) {
       if (!isRecognitionId(jobId)) return null;
       const row = jobById.get(jobId);
+      return row ? toJob(row) : null;
+    },
+    async getRecognitionJobByToken(token) {
+      const row = jobByToken.get(token);
       return row ? toJob(row) : null;
     },
     close() {

@@ -45,12 +45,29 @@ export interface VideoRecognitionJob {
   createdAt: string;
   clientRequestToken: string | null;
   jobTag: string | null;
+  /** The S3 object the job was started on (`s3://bucket/key`), or null when it named an upload id. */
+  source: string | null;
+}
+
+/** A stored video's bytes for the player: any range, a piece at a time, from whichever host answers. */
+export interface StoredVideoFile {
+  mimeType: string;
+  byteLength: number;
+  /** Bytes `start`..`end` (both included). */
+  read(start: number, end: number): Promise<AsyncIterable<Uint8Array>>;
+}
+
+/** The video as a file on this host's disk, for ffmpeg; release() when the job is done with it. */
+export interface LocalVideoCopy {
+  path: string;
+  release(): Promise<void>;
 }
 
 /**
- * Videos, their jobs' progress and per-frame faces, durable in SQLite (the results database) so that a
- * restart resumes a job where it stopped. A job is held through a lease its runner renews; a lease left to
- * run out (a crashed process) lets another runner take the job over.
+ * Videos, their jobs' progress and per-frame faces, durable so that a restart resumes a job where it
+ * stopped: SQLite + files under DATA_DIR (video-store.ts, one host), or PostgreSQL + the object storage
+ * (postgres-video-store.ts, every host). A job is held through a lease its runner renews; a lease left to
+ * run out (a crashed process or host) lets another runner take the job over.
  */
 export interface VideoStore {
   /** A fresh path under DATA_DIR to stream an upload into (then create() or discardIncoming()). */
@@ -58,8 +75,10 @@ export interface VideoStore {
   discardIncoming(path: string): Promise<void>;
   create(video: NewVideo): Promise<StoredVideo>;
   get(id: string): Promise<StoredVideo | null>;
-  /** The file on disk, for streaming to the player. */
-  videoFile(id: string): Promise<{ path: string; mimeType: string; byteLength: number } | null>;
+  /** The stored video's bytes, for streaming to the player (Range requests). */
+  videoFile(id: string): Promise<StoredVideoFile | null>;
+  /** The video as a local file for ffmpeg (the stored file, or a copy fetched from the object storage). */
+  localCopy(id: string): Promise<LocalVideoCopy | null>;
   readPoster(id: string): Promise<Uint8Array | null>;
   saveFaceThumbnails(id: string, thumbnails: readonly Uint8Array[]): Promise<void>;
   readFaceThumbnail(id: string, n: number): Promise<Uint8Array | null>;
@@ -88,7 +107,10 @@ export interface VideoStore {
   release(id: string, owner: string): Promise<void>;
 
   /** A new job id for the video, or the existing one for a repeated ClientRequestToken. */
-  createRecognitionJob(job: { videoId: string; clientRequestToken?: string; jobTag?: string }): Promise<{ job: VideoRecognitionJob; created: boolean }>;
+  createRecognitionJob(job: { videoId: string; clientRequestToken?: string; jobTag?: string; source?: string }): Promise<{ job: VideoRecognitionJob; created: boolean }>;
   getRecognitionJob(jobId: string): Promise<VideoRecognitionJob | null>;
+  getRecognitionJobByToken(clientRequestToken: string): Promise<VideoRecognitionJob | null>;
+  /** Removes stored objects older than `writtenBefore` whose video row never came or is gone (object storage only). */
+  sweepOrphans?(writtenBefore: Date): Promise<number>;
   close(): void;
 }

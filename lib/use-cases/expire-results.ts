@@ -64,13 +64,15 @@ export function startResultExpiry(): void {
 }
 
 /**
- * Videos (row, file, poster, thumbnails, Rekognition job names) older than the TTL go the same way. Their
- * store is the host's own SQLite, so every process sweeps it; removing is idempotent across workers.
+ * Videos (row, file, poster, thumbnails, Rekognition job names) older than the TTL go the same way: with
+ * PostgreSQL on one process of the deployment at a time (the results' advisory lock, its own name), with
+ * SQLite in every process (removing is idempotent across workers).
  */
 function startVideoRetention(ttlDays: number): void {
   const sweep = async () => {
     try {
-      const removed = await getVideoStore().removeOlderThan(new Date(Date.now() - ttlDays * DAY_MS));
+      const cutoff = new Date(Date.now() - ttlDays * DAY_MS);
+      const removed = await runScheduled(getStore(), 'video-retention', () => getVideoStore().removeOlderThan(cutoff));
       if (removed) log.info({ removed, ttlDays }, 'retention: expired videos removed');
     } catch (error) {
       log.error({ err: error }, 'retention: video sweep failed');

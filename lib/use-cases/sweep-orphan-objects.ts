@@ -1,6 +1,6 @@
 import { getConfig } from '../config';
 import { log } from '../observability/log';
-import { getStore, type RecognitionStore } from '../store';
+import { getStore, getVideoStore, type RecognitionStore, type VideoStore } from '../store';
 import { runScheduled } from './expire-results';
 
 /** An object younger than this is never swept: its upload may still be on its way to the row. */
@@ -10,13 +10,16 @@ export const ORPHAN_SWEEP_INTERVAL_MS = 15 * 60 * 1000;
 
 /**
  * One sweep of photos and face crops whose result row never came or is gone (PostgreSQL + object storage),
+ * and of videos, posters and best faces whose video row never came or is gone (when `videos` is given),
  * on one process of the deployment at a time. Null when another process was sweeping, 0 for a store
  * without objects of its own to sweep.
  */
-export function sweepOrphanObjects(store: RecognitionStore, now = Date.now()): Promise<number | null> {
+export function sweepOrphanObjects(store: RecognitionStore, now = Date.now(), videos?: VideoStore): Promise<number | null> {
   const sweep = store.sweepOrphans?.bind(store);
-  if (!sweep) return Promise.resolve(0);
-  return runScheduled(store, 'orphan-objects', () => sweep(new Date(now - ORPHAN_GRACE_MS)));
+  const sweepVideos = videos?.sweepOrphans?.bind(videos);
+  if (!sweep && !sweepVideos) return Promise.resolve(0);
+  const writtenBefore = new Date(now - ORPHAN_GRACE_MS);
+  return runScheduled(store, 'orphan-objects', async () => (sweep ? await sweep(writtenBefore) : 0) + (sweepVideos ? await sweepVideos(writtenBefore) : 0));
 }
 
 const startedKey = Symbol.for('celebrity-finder.orphan-sweep-started');
@@ -30,7 +33,7 @@ export function startOrphanObjectSweep(): void {
   if (!store.sweepOrphans) return;
   holder[startedKey] = true;
   const tick = () =>
-    void sweepOrphanObjects(getStore()).catch((error: unknown) => log.error({ err: error }, 'store: orphan sweep failed; retried next time'));
+    void sweepOrphanObjects(getStore(), Date.now(), getVideoStore()).catch((error: unknown) => log.error({ err: error }, 'store: orphan sweep failed; retried next time'));
   // First sweep a minute after start, not during the warm-up.
   setTimeout(tick, 60_000).unref();
   setInterval(tick, ORPHAN_SWEEP_INTERVAL_MS).unref();

@@ -7,7 +7,7 @@ import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import { getRecognizer, type Recognizer } from '../recognizer';
 import { onShutdown } from '../shutdown';
-import { getVideoStore, type StoredVideo, type VideoStore } from '../store';
+import { getVideoStore, type LocalVideoCopy, type StoredVideo, type VideoStore } from '../store';
 import { extractFrame, sampleFrames, type FfmpegTools } from '../video/ffmpeg';
 import { buildTimeline } from '../video/tracking';
 import type { FaceObservation, FrameObservations, VideoAnalysis } from '../video/types';
@@ -163,6 +163,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
       });
     }, leaseMs / 3);
     lease.unref();
+    let file: LocalVideoCopy | null = null;
     try {
       if (job.attempts > MAX_ATTEMPTS) {
         await store.fail(job.id, owner, `Processing was interrupted ${MAX_ATTEMPTS} times; this video cannot be processed.`);
@@ -171,7 +172,8 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
         return;
       }
       log.info(logContext, job.framesDone > 0 ? 'video: resuming' : 'video: started');
-      const file = await store.videoFile(job.id);
+      // With PostgreSQL + object storage the video is fetched to this host's disk for ffmpeg (released below).
+      file = await store.localCopy(job.id);
       if (!file) throw new AppError('not_found', 'The video file is missing.');
       const recognize = await options.recognizeFrame();
       const pending: FrameObservations[] = [];
@@ -220,6 +222,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
       metrics().videoJobs.inc({ outcome: 'failed' });
     } finally {
       clearInterval(lease);
+      await file?.release().catch((error: unknown) => log.warn({ err: error, videoId: job.id }, 'video: local copy not removed'));
     }
   }
 

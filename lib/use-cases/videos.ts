@@ -3,7 +3,7 @@ import type { BoundingBox } from '../contract/rekognition';
 import { AppError } from '../errors';
 import { optOutFilter } from '../recognizer/opt-out';
 import { deleteTokenFromHeaders, verifyDeleteToken } from '../security/delete-token';
-import { getVideoStore, type StoredVideo, type VideoStatus } from '../store';
+import { getVideoStore, type StoredVideo, type StoredVideoFile, type VideoStatus } from '../store';
 import type { VideoProbe } from '../video/ffmpeg';
 import type { VideoPerson } from '../video/types';
 import { resolvedOptOutIds } from './recognitions';
@@ -101,8 +101,8 @@ export async function getVideo(id: string): Promise<VideoView | null> {
   return toView(video);
 }
 
-/** The stored file for the player (Range requests are served from it), or null. */
-export function getVideoFile(id: string): Promise<{ path: string; mimeType: string; byteLength: number } | null> {
+/** The stored video for the player (Range requests are served from it, on any host), or null. */
+export function getVideoFile(id: string): Promise<StoredVideoFile | null> {
   return getVideoStore().videoFile(id);
 }
 

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors';
 import { apiRoute } from '@/lib/http/api-route';
@@ -26,6 +25,7 @@ export const GET = apiRoute('/api/videos/[id]/file', async (request: Request, { 
   const { start, end } = range ?? { start: 0, end: file.byteLength - 1 };
   headers.set('content-length', String(end - start + 1));
   if (range) headers.set('content-range', `bytes ${start}-${end}/${file.byteLength}`);
-  const body = Readable.toWeb(createReadStream(file.path, { start, end })) as ReadableStream<Uint8Array>;
+  // From the disk or the object storage, a piece at a time (backpressure: the next piece is read as the client takes it).
+  const body = Readable.toWeb(Readable.from(await file.read(start, end), { objectMode: false })) as ReadableStream<Uint8Array>;
   return new Response(body, { status: range ? 206 : 200, headers });
 });
