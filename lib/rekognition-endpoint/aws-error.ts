@@ -16,7 +16,8 @@ export type AwsErrorType =
   | 'InvalidSignatureException'
   | 'InvalidS3ObjectException'
   | 'InvalidPaginationTokenException'
-  | 'IdempotentParameterMismatchException';
+  | 'IdempotentParameterMismatchException'
+  | 'VideoTooLargeException';
 
 const statusByType: Partial<Record<AwsErrorType, number>> = {
   InternalServerError: 500,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VideoPerson } from '../video/types';
+import { AppError } from '../errors';
 import { AwsError } from './aws-error';
 import { celebrityRecognitionPage, getCelebrityRecognition, startCelebrityRecognition, UPLOADS_BUCKET, type CelebrityRecognitionJob, type VideoJobsPort } from './video';
 
@@ -16,7 +17,7 @@ function person(id: string, name: string, times: number[][]): VideoPerson {
 }
 
 const job: CelebrityRecognitionJob = {
-  jobId: 'job1', jobTag: 'tag-1', videoId: 'video1', status: 'done', statusMessage: null,
+  jobId: 'job1', jobTag: 'tag-1', videoId: 'video1', status: 'done', statusMessage: null, source: null,
   metadata: { container: 'mp4', format: 'mov,mp4,m4a,3gp,3g2,mj2', codec: 'h264', durationMs: 10_000, width: 1280, height: 720, frameRate: 30, colorRange: 'LIMITED' },
   persons: [
     person('zB', 'Bea', [[1000, 1500], [6000]]),
@@ -82,6 +83,10 @@ describe('StartCelebrityRecognition', () => {
   const port: VideoJobsPort = {
     start: async ({ videoId, clientRequestToken }) => (videoId === 'video1' ? { jobId: `job-${clientRequestToken ?? 'x'}`, videoId: clientRequestToken === 'used' ? 'other' : videoId } : null),
     get: async (jobId) => (jobId === 'job1' ? job : null),
+    bucket: () => null,
+    startFromBucket: async () => {
+      throw new Error('no bucket');
+    },
   };
   const typeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error as AwsError).type);
 
@@ -95,5 +100,42 @@ describe('StartCelebrityRecognition', () => {
     expect(await typeOf(startCelebrityRecognition({ Video: { S3Object: { Bucket: UPLOADS_BUCKET, Name: 'video1' } }, ClientRequestToken: 'used' }, port))).toBe('IdempotentParameterMismatchException');
     expect(await typeOf(startCelebrityRecognition({ Video: { S3Object: { Bucket: UPLOADS_BUCKET, Name: 'video1' } }, NotificationChannel: { SNSTopicArn: 'a', RoleArn: 'b' } }, port))).toBe('InvalidParameterException');
     expect(await typeOf(getCelebrityRecognition({ JobId: 'missing' }, port))).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('StartCelebrityRecognition with an S3 bucket configured', () => {
+  const started: string[] = [];
+  const port: VideoJobsPort = {
+    start: async ({ videoId }) => (videoId === 'video1' ? { jobId: 'upload-job', videoId } : null),
+    get: async (jobId) => (jobId === 'job1' ? { ...job, source: { bucket: 'finder-videos', name: 'in/clip.mp4' } } : null),
+    bucket: () => 'finder-videos',
+    async startFromBucket({ name, clientRequestToken }) {
+      started.push(name);
+      if (name === 'in/missing.mp4') return null;
+      if (name === 'in/big.mp4') throw new AppError('too_large', 'The video is 300 MB; the limit is 200 MB.');
+      if (name === 'in/song.mp3') throw new AppError('unsupported_type', 'This file is not a video we can read.');
+      if (clientRequestToken === 'used') return { jobId: 'first', source: { bucket: 'finder-videos', name: 'in/other.mp4' } };
+      return { jobId: 's3-job', source: { bucket: 'finder-videos', name } };
+    },
+  };
+  const s3 = (Bucket: string, Name: string) => ({ Video: { S3Object: { Bucket, Name } } });
+  const typeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error as AwsError).type);
+
+  it('reads an object of the configured bucket, and still takes upload ids', async () => {
+    expect(await startCelebrityRecognition(s3('finder-videos', 'in/clip.mp4'), port)).toEqual({ JobId: 's3-job' });
+    expect(await startCelebrityRecognition(s3(UPLOADS_BUCKET, 'video1'), port)).toEqual({ JobId: 'upload-job' });
+    expect(celebrityRecognitionPage((await port.get('job1'))!, { JobId: 'job1' }).Video).toEqual({ S3Object: { Bucket: 'finder-videos', Name: 'in/clip.mp4' } });
+  });
+
+  it("answers as AWS does: another bucket, a missing key, the server's own objects, a too large or unreadable video, a reused token", async () => {
+    started.length = 0;
+    expect(await typeOf(startCelebrityRecognition(s3('someone-elses', 'in/clip.mp4'), port))).toBe('AccessDeniedException');
+    expect(await typeOf(startCelebrityRecognition(s3('finder-videos', 'in/missing.mp4'), port))).toBe('InvalidS3ObjectException');
+    expect(await typeOf(startCelebrityRecognition(s3('finder-videos', 'photos/abc.jpg'), port))).toBe('AccessDeniedException');
+    expect(await typeOf(startCelebrityRecognition(s3('finder-videos', 'in/big.mp4'), port))).toBe('VideoTooLargeException');
+    expect(await typeOf(startCelebrityRecognition(s3('finder-videos', 'in/song.mp3'), port))).toBe('InvalidParameterException');
+    expect(await typeOf(startCelebrityRecognition({ ...s3('finder-videos', 'in/clip.mp4'), ClientRequestToken: 'used' }, port))).toBe('IdempotentParameterMismatchException');
+    // Neither another bucket nor the server's own keys were read.
+    expect(started).toEqual(['in/missing.mp4', 'in/big.mp4', 'in/song.mp3', 'in/clip.mp4']);
   });
 });

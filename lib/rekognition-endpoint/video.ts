@@ -2,13 +2,15 @@ import { z } from 'zod';
 import type { BoundingBox } from '../contract/rekognition';
 import type { VideoProbe } from '../video/ffmpeg';
 import type { VideoPerson } from '../video/types';
+import { AppError } from '../errors';
 import { AwsError } from './aws-error';
 
 /**
  * Rekognition's stored-video celebrity API, StartCelebrityRecognition and GetCelebrityRecognition, over our
- * video jobs. No S3 bucket is configured, so `Video.S3Object` names an upload: Bucket `uploads` and Name =
- * the id POST /api/videos gave. A job is a name for that video's analysis (which the upload already started),
- * so starting several jobs on one video costs nothing more.
+ * video jobs. `Video.S3Object` names either an object of the server's S3 bucket (S3_BUCKET, when set: the
+ * server reads it, checks it and queues its analysis, as AWS reads a video from S3), or an upload: Bucket
+ * `uploads` and Name = the id POST /api/videos gave. A job is a name for that video's analysis (which the
+ * upload already started), so starting several jobs on one video costs nothing more.
  */
 export const UPLOADS_BUCKET = 'uploads';
 
@@ -42,6 +44,8 @@ export interface CelebrityRecognitionJob {
   statusMessage: string | null;
   metadata: VideoProbe;
   persons: VideoPerson[];
+  /** The S3 object the job was started on, or null for an upload id. */
+  source: { bucket: string; name: string } | null;
 }
 
 /** What the endpoint asks of the app for the two operations (lib/use-cases/rekognition-api implements it). */
@@ -49,6 +53,46 @@ export interface VideoJobsPort {
   /** Null when no video has this id. `created: false` for a repeated ClientRequestToken, with the first job's video id. */
   start(request: { videoId: string; clientRequestToken?: string; jobTag?: string }): Promise<{ jobId: string; videoId: string } | null>;
   get(jobId: string): Promise<CelebrityRecognitionJob | null>;
+  /** The S3 bucket videos are read from (S3_BUCKET), or null without one. */
+  bucket(): string | null;
+  /**
+   * A job on the object `name` of bucket(): read, checked and queued by the app (AppError for a video it
+   * cannot take). Null when the bucket has no such object. For a repeated ClientRequestToken, the first
+   * job and the object it was started on.
+   */
+  startFromBucket(request: { name: string; clientRequestToken?: string; jobTag?: string }): Promise<{ jobId: string; source: { bucket: string; name: string } | null } | null>;
+}
+
+/** Names under which the app keeps its own objects in the bucket: never read as a client's video. */
+const OWN_PREFIXES = ['photos/', 'faces/', 'videos/', 'gallery-faces/'];
+
+/** AppErrors of reading a client's video, as AWS names them for StartCelebrityRecognition. */
+function videoAwsError(error: unknown, bucket: string, name: string): unknown {
+  if (!(error instanceof AppError)) return error;
+  const where = `s3://${bucket}/${name}`;
+  if (error.code === 'too_large') return new AwsError('VideoTooLargeException', `${where}: ${error.message}`, { cause: error });
+  if (['unsupported_type', 'no_video_stream', 'too_long', 'invalid_input'].includes(error.code)) {
+    return new AwsError('InvalidParameterException', `${where}: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+async function startFromBucket(request: z.infer<typeof startCelebrityRecognitionRequestSchema>, port: VideoJobsPort, bucket: string, name: string): Promise<{ JobId: string }> {
+  if (OWN_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+    throw new AwsError('AccessDeniedException', `The objects under ${OWN_PREFIXES.join(', ')} of s3://${bucket} are this server's own: put the video under another key.`);
+  }
+  let started: Awaited<ReturnType<VideoJobsPort['startFromBucket']>>;
+  try {
+    started = await port.startFromBucket({ name, clientRequestToken: request.ClientRequestToken, jobTag: request.JobTag });
+  } catch (error) {
+    throw videoAwsError(error, bucket, name);
+  }
+  // AWS's own words for an object it cannot find.
+  if (!started) throw new AwsError('InvalidS3ObjectException', `Unable to get object metadata from S3. Check object key, region and/or access permissions. (s3://${bucket}/${name})`);
+  if (started.source?.bucket !== bucket || started.source.name !== name) {
+    throw new AwsError('IdempotentParameterMismatchException', 'This ClientRequestToken was used to start a job on another video.');
+  }
+  return { JobId: started.jobId };
 }
 
 /** One CelebrityRecognition: a named person as seen in one sampled frame. */
@@ -81,7 +125,13 @@ export async function startCelebrityRecognition(request: z.infer<typeof startCel
   if (request.NotificationChannel) {
     throw new AwsError('InvalidParameterException', 'NotificationChannel is not supported by this server: poll GetCelebrityRecognition until JobStatus is SUCCEEDED or FAILED.');
   }
-  if (!object?.Name || object.Bucket !== UPLOADS_BUCKET) {
+  const bucket = port.bucket();
+  if (!object?.Name) throw new AwsError('InvalidParameterException', 'Video.S3Object.Bucket and Video.S3Object.Name are required.');
+  if (bucket && object.Bucket === bucket) return startFromBucket(request, port, bucket, object.Name);
+  if (object.Bucket !== UPLOADS_BUCKET) {
+    if (bucket) {
+      throw new AwsError('AccessDeniedException', `This server reads videos only from its bucket "${bucket}" (or an upload id with the bucket "${UPLOADS_BUCKET}"); it has no access to "${object.Bucket ?? ''}".`);
+    }
     throw new AwsError('InvalidS3ObjectException', `This server has no S3 bucket: set Video.S3Object.Bucket to "${UPLOADS_BUCKET}" and Name to the id POST /api/videos answered.`);
   }
   const started = await port.start({ videoId: object.Name, clientRequestToken: request.ClientRequestToken, jobTag: request.JobTag });
@@ -166,7 +216,7 @@ export function celebrityRecognitionPage(job: CelebrityRecognitionJob, request: 
       FrameWidth: metadata.width,
       ColorRange: metadata.colorRange,
     },
-    Video: { S3Object: { Bucket: UPLOADS_BUCKET, Name: job.videoId } },
+    Video: { S3Object: job.source ? { Bucket: job.source.bucket, Name: job.source.name } : { Bucket: UPLOADS_BUCKET, Name: job.videoId } },
     ...(job.jobTag ? { JobTag: job.jobTag } : {}),
     Celebrities: page,
     ...(next ? { NextToken: next } : {}),

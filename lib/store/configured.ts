@@ -39,6 +39,26 @@ export function objectStorageFor(config: AppConfig, db: PgDatabase): ObjectStora
   });
 }
 
+/**
+ * The whole bucket (S3_BUCKET, no S3_PREFIX), for reading objects a client names by their full key
+ * (Rekognition's Video.S3Object); null without a bucket.
+ */
+export function clientBucketFor(config: AppConfig): { bucket: string; objects: ObjectStorage } | null {
+  if (!config.S3_BUCKET) return null;
+  return {
+    bucket: config.S3_BUCKET,
+    objects: createS3Objects({
+      bucket: config.S3_BUCKET,
+      prefix: '',
+      region: config.AWS_REGION,
+      endpoint: config.AWS_ENDPOINT_URL_S3,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE === '1',
+      timeoutMs: config.S3_TIMEOUT_MS,
+      maxAttempts: config.S3_MAX_ATTEMPTS,
+    }),
+  };
+}
+
 /** The operator's gallery where the configuration keeps it: PostgreSQL (shared by every host) or GALLERY_PATH. */
 export function operatorGalleryFor(config: AppConfig, db: PgDatabase | null): OperatorGallery {
   return db ? createPostgresGallery(db, objectStorageFor(config, db)) : createGalleryFolder(config.GALLERY_PATH, config.GALLERY_OPT_OUT);

@@ -14,7 +14,7 @@ import type { VideoStore } from './video-types';
 export type { NewRecognition, RecognitionStore, StoredImageInfo, StoredRecognition } from './types';
 export type { LocalVideoCopy, NewVideo, StoredVideo, StoredVideoFile, VideoRecognitionJob, VideoStatus, VideoStore } from './video-types';
 export { isRecognitionId } from './ids';
-export { operatorGalleryFor, sharedPgDatabase } from './configured';
+export { clientBucketFor, operatorGalleryFor, sharedPgDatabase } from './configured';
 
 const globalForStore = globalThis as unknown as {
   recognitionStore?: RecognitionStore; videoStore?: VideoStore; operatorGallery?: OperatorGallery;

@@ -39,14 +39,12 @@ function playerMimeType(probe: VideoProbe): string {
 }
 
 /**
- * The video upload use case: streams the multipart field `video` to disk (at most VIDEO_MAX_MB), checks it
- * with ffprobe (a container ffmpeg reads, a picture stream, at most VIDEO_MAX_SECONDS), takes a poster
- * frame, stores it with the hash of a new delete token and queues its recognition job. Answers at once: the
- * job runs in the background (lib/use-cases/video-jobs). Throws AppError; nothing is left on disk then.
+ * The video upload use case: streams the multipart field `video` to disk (at most VIDEO_MAX_MB), then
+ * queueVideoFile. Answers at once: the job runs in the background (lib/use-cases/video-jobs). Throws
+ * AppError; nothing is left on disk then.
  */
 export async function uploadVideo(request: Request): Promise<StoredVideo & { deleteToken: string }> {
   const limits = videoLimits();
-  const tools = ffmpegTools();
   const store = getVideoStore();
   const maxMb = Math.round(limits.maxBytes / MIB);
   const file = await receiveFile(request, {
@@ -56,9 +54,24 @@ export async function uploadVideo(request: Request): Promise<StoredVideo & { del
     tooLarge: () => new AppError('too_large', `The video is too large; the limit is ${maxMb} MB.`),
     invalid: (message) => new AppError('invalid_input', message),
   });
+  return queueVideoFile(file.path, file.bytes);
+}
+
+/**
+ * A video already on this host's disk (an upload, or an object read from the bucket): checks it with
+ * ffprobe (a container ffmpeg reads, a picture stream, at most VIDEO_MAX_SECONDS), takes a poster frame,
+ * stores it with the hash of a new delete token and queues its recognition job. The file is taken into the
+ * store, or removed when it is refused (AppError).
+ */
+export async function queueVideoFile(path: string, bytes: number): Promise<StoredVideo & { deleteToken: string }> {
+  const limits = videoLimits();
+  const tools = ffmpegTools();
+  const store = getVideoStore();
+  const file = { path, bytes };
   let kept = false;
   try {
     if (file.bytes === 0) throw new AppError('invalid_input', 'The file is empty.');
+    if (file.bytes > limits.maxBytes) throw new AppError('too_large', `The video is too large; the limit is ${Math.round(limits.maxBytes / MIB)} MB.`);
     const probe = await probeVideo(file.path, tools);
     if (probe.durationMs > limits.maxSeconds * 1000) {
       throw new AppError('too_long', `The video is ${formatMinutes(Math.round(probe.durationMs / 1000))} long; the limit is ${formatMinutes(limits.maxSeconds)}.`);
