@@ -59,9 +59,12 @@ export function clientBucketFor(config: AppConfig): { bucket: string; objects: O
   };
 }
 
-/** The operator's gallery where the configuration keeps it: PostgreSQL (shared by every host) or GALLERY_PATH. */
+/**
+ * The operator's gallery where the configuration keeps it: PostgreSQL (shared by every host; GALLERY_OPT_OUT's
+ * file honoured beside the table) or GALLERY_PATH and GALLERY_OPT_OUT.
+ */
 export function operatorGalleryFor(config: AppConfig, db: PgDatabase | null): OperatorGallery {
-  return db ? createPostgresGallery(db, objectStorageFor(config, db)) : createGalleryFolder(config.GALLERY_PATH, config.GALLERY_OPT_OUT);
+  return db ? createPostgresGallery(db, objectStorageFor(config, db), config.GALLERY_OPT_OUT) : createGalleryFolder(config.GALLERY_PATH, config.GALLERY_OPT_OUT);
 }
 
 /** For a CLI: the operator's gallery with its own connection pool (close() when done). */

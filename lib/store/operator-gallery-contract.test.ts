@@ -2,7 +2,7 @@
  * The OperatorGallery contract on both back ends: a folder (GALLERY_PATH + the opt-out file) and PostgreSQL
  * (a real server from Debian's packages), with a second instance standing for another host.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -143,5 +143,34 @@ describe('OperatorGallery in PostgreSQL across hosts', () => {
     stop();
     expect(heard.length).toBe(3);
     expect(heard[1]! - (saved - started)).toBeLessThan(2_000);
+  });
+});
+
+describe('OperatorGallery in PostgreSQL with an opt-out file (GALLERY_OPT_OUT)', () => {
+  it("honours the file's entries beside the table's, sees the file change, and never writes it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cf-opt-out-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'opt-out.txt');
+    const url = postgres.createDatabase(`operator_${++databases}`);
+    const db = openPgDatabase({ url, poolMax: 3, connectTimeoutMs: 5_000, idleTimeoutMs: 10_000, statementTimeoutMs: 10_000 });
+    cleanups.push(() => db.close());
+    const withFile = createPostgresGallery(db, createPostgresObjects(db), file);
+    const otherHost = createPostgresGallery(db, createPostgresObjects(db));
+    const fromFile = { id: 'file-listed', name: 'Filed Person' };
+    const fromTable = { id: 'table-listed', name: 'Tabled Person' };
+    // No file yet: nobody from it.
+    expect(isOptedOut(await withFile.loadOptOut(), fromFile)).toBe(false);
+    const before = await withFile.optOutVersion();
+    await writeFile(file, '# never name\nFiled Person\n');
+    expect(await withFile.optOutVersion()).not.toBe(before);
+    expect(isOptedOut(await withFile.loadOptOut(), fromFile)).toBe(true);
+    // The table still counts, on every host; the file only where it is.
+    await otherHost.setOptedOut(fromTable, true);
+    expect(isOptedOut(await withFile.loadOptOut(), fromTable)).toBe(true);
+    expect(isOptedOut(await otherHost.loadOptOut(), fromFile)).toBe(false);
+    await withFile.setOptedOut(fromTable, false);
+    expect(isOptedOut(await withFile.loadOptOut(), fromTable)).toBe(false);
+    expect(isOptedOut(await withFile.loadOptOut(), fromFile)).toBe(true);
+    expect(await readFile(file, 'utf8')).toBe('# never name\nFiled Person\n');
   });
 });

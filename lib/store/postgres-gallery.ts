@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { GalleryBusyError, isOptedOut, parseOptOut, type Gallery, type OperatorGallery, type Person } from '../gallery';
+import { GalleryBusyError, isOptedOut, loadOptOut, optOutVersion, parseOptOut, type Gallery, type OperatorGallery, type Person } from '../gallery';
 import { log } from '../observability/log';
 import type { ObjectStorage } from './objects';
 import type { PgDatabase } from './postgres-db';
@@ -29,7 +29,12 @@ function toRows(bytes: Buffer): Float32Array {
   return rows;
 }
 
-export function createPostgresGallery(db: PgDatabase, objects: ObjectStorage): OperatorGallery {
+/**
+ * `optOutPath` (GALLERY_OPT_OUT): this host's opt-out file, honoured beside the table: a person listed in
+ * either is never named. The file is read, never written (setOptedOut edits the table, which every host
+ * shares); its changes are seen as a folder gallery sees them (mtime and size, in optOutVersion).
+ */
+export function createPostgresGallery(db: PgDatabase, objects: ObjectStorage, optOutPath?: string): OperatorGallery {
   const bump = async (client: pg.ClientBase, column: 'gallery_version' | 'opt_out_version') => {
     const { rows } = await client.query<{ version: string }>(`UPDATE gallery_state SET ${column} = ${column} + 1 RETURNING ${column} AS version`);
     await client.query('SELECT pg_notify($1, $2)', [GALLERY_CHANNEL, `${column}:${rows[0]?.version}`]);
@@ -91,10 +96,14 @@ export function createPostgresGallery(db: PgDatabase, objects: ObjectStorage): O
     },
     async optOutVersion() {
       const { rows } = await db.query<{ version: string }>('SELECT opt_out_version AS version FROM gallery_state');
-      return rows[0] ? `pg:${rows[0].version}` : null;
+      const file = optOutPath ? await optOutVersion(optOutPath) : null;
+      return rows[0] ? `pg:${rows[0].version}${file ? `|file:${file}` : ''}` : null;
     },
     async loadOptOut() {
-      return parseOptOut((await optOutEntries()).join('\n'));
+      const table = parseOptOut((await optOutEntries()).join('\n'));
+      if (!optOutPath) return table;
+      const file = await loadOptOut(optOutPath);
+      return { ids: new Set([...table.ids, ...file.ids]), names: new Set([...table.names, ...file.names]) };
     },
     async setOptedOut(person, optedOut) {
       const entries = await optOutEntries();
