@@ -8,6 +8,7 @@
 //      sends pm2 'ready' (wait_ready), so traffic only reaches warm workers;
 //   2. on SIGINT/SIGTERM stops accepting, lets in-flight requests (recognitions) finish, runs the close
 //      hooks of lib/shutdown.ts (e.g. the SQLite store), logs, then exits.
+import cluster from 'node:cluster';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -72,6 +73,9 @@ let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
+  // A cluster worker whose IPC channel closes exits at once (Node's cluster child, and pm2's error path
+  // emits 'disconnect'): marked as leaving on purpose, it drains first.
+  if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
   console.log(`shutdown: pid ${process.pid} got ${signal}, finishing in-flight requests`);
   await new Promise((done) => server.close(done)); // resolves once every in-flight response has been sent
   await app.close().catch((error) => console.error('shutdown: next close failed', error));
