@@ -23,6 +23,18 @@ export interface Problem {
   retriable: boolean;
 }
 
+/** Images being fetched ahead of the page that shows them; held so they are not collected before they land. */
+const preloaded = new Set<HTMLImageElement>();
+
+function preloadImage(url: string): void {
+  const image = new Image();
+  preloaded.add(image);
+  const release = () => setTimeout(() => preloaded.delete(image), 30_000);
+  image.onload = release;
+  image.onerror = release;
+  image.src = url;
+}
+
 function toProblem(error: unknown): Problem {
   if (error instanceof PhotoProblem) return { title: error.title, message: error.message, retriable: error.retriable };
   return { title: 'Something went wrong', message: 'Please try again.', retriable: true };
@@ -73,6 +85,9 @@ export function usePhotoUpload(videoLimits?: VideoLimits) {
       const faces = created.result.CelebrityFaces.length + created.result.UnrecognizedFaces.length;
       addRecent({ id: created.id, names: created.result.CelebrityFaces.map((c) => c.Name), faces, createdAt: new Date().toISOString(), deleteToken: created.deleteToken });
       setPhase({ name: 'done' });
+      // The stored photo loads beside the page's navigation instead of after it: the result page's <img> of
+      // the same URL is then served from the document's image list without another request.
+      preloadImage(`/api/recognitions/${created.id}/image`);
       router.push(`/r/${created.id}`);
     } catch (error) {
       setProblem(toProblem(error));
