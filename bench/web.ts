@@ -4,9 +4,10 @@
  * 1. the recognizer in process, decode → match (the work a page needs: faces, names, no attributes);
  * 2. the production server, every photo sent through POST /api/recognitions one request at a time
  *    (upload parsing, header check, recognition, storing photo and result);
- * 3. the deployed stack (pm2 with 2 workers behind nginx): uploads/s and p50/p99 at 1-16 concurrent
- *    clients, peak RSS per worker, and a plot of latency against throughput;
- * 4. Chromium: pick a 1 MP photo, Recognize, result page painted.
+ * 3. the deployed stack (pm2 with 2 workers behind nginx): served uploads/s and p50/p99 at offered loads of
+ *    10-60 uploads/s (open loop, from many client addresses inside the per-client limits), peak RSS per
+ *    worker, the highest load sustained with p99 ≤ 300 ms, and a plot of latency against offered load;
+ * 4. Chromium: pick a 1 MP photo (the upload starts at once) → result page painted.
  * Prints the CPU and SIMD extensions it ran on and each net's graph optimisation, p50 per photo side by side
  * and their ratio; the last line is one JSON object.
  */
@@ -25,6 +26,9 @@ import { summarize } from './support/stats';
 import { pickToPaint } from './support/web-browser';
 import { loadLevel, loadPlotSvg, type LoadLevel } from './support/web-load';
 import { startStack } from '../test/smoke/stack';
+
+/** Offered loads through nginx + pm2, uploads started per second (each from many client addresses). */
+const OFFERED_LOADS = [10, 20, 30, 40, 50, 60];
 
 async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: (photo: BenchPhoto) => Promise<void>): Promise<Map<string, number>> {
   const samples = new Map<string, number[]>(photos.map((p) => [p.name, []]));
@@ -70,16 +74,20 @@ async function httpTimes(photos: readonly BenchPhoto[], iterations: number, data
 }
 
 /** Load levels through nginx + pm2, then the browser timing, against one deployed stack. */
-async function stackFigures(single: readonly BenchPhoto[], loadSeconds: number, dir: string): Promise<{ load: LoadLevel[]; pickToPaintP50Ms: number }> {
+async function stackFigures(single: readonly BenchPhoto[], loadSeconds: number, dir: string): Promise<{ load: LoadLevel[]; sustainedUploadsPerSecond: number; pickToPaintP50Ms: number }> {
   const stack = await startStack(join(dir, 'stack'));
   try {
     // Every worker's first requests pay for lazy route compilation and the nets' first runs: not counted.
-    await loadLevel(stack.base, single, 2, 3, stack.pm2);
+    await loadLevel(stack.base, single, 5, 3, stack.pm2);
     const load: LoadLevel[] = [];
-    for (const clients of [1, 2, 4, 8, 16]) load.push(await loadLevel(stack.base, single, clients, loadSeconds, stack.pm2));
-    console.log('| clients | uploads/s | p50 | p99 | 503/429 | failed | peak RSS per worker |');
-    console.log('|---|---|---|---|---|---|---|');
-    for (const l of load) console.log(`| ${l.clients} | ${l.uploadsPerSecond.toFixed(1)} | ${l.p50Ms.toFixed(0)} ms | ${l.p99Ms.toFixed(0)} ms | ${l.refused} | ${l.failed} | ${l.peakWorkerRssMb.toFixed(0)} MB |`);
+    for (const offered of OFFERED_LOADS) load.push(await loadLevel(stack.base, single, offered, loadSeconds, stack.pm2));
+    console.log('| offered uploads/s | clients | served uploads/s | p50 | p99 | 503/429 | failed | peak RSS per worker |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const l of load) {
+      console.log(`| ${l.offeredPerSecond} | ${l.clients} | ${l.uploadsPerSecond.toFixed(1)} | ${l.p50Ms.toFixed(0)} ms | ${l.p99Ms.toFixed(0)} ms | ${l.refused} | ${l.failed} | ${l.peakWorkerRssMb.toFixed(0)} MB |`);
+    }
+    const sustained = Math.max(0, ...load.filter((l) => l.refused === 0 && l.failed === 0 && l.p99Ms <= 300).map((l) => l.uploadsPerSecond));
+    console.log(`sustained with every upload answered 201 and p99 ≤ 300 ms: ${sustained.toFixed(1)} uploads/s`);
     const plot = join(repoRoot, 'bench-results', 'web-load.svg');
     await mkdir(join(repoRoot, 'bench-results'), { recursive: true });
     await writeFile(plot, loadPlotSvg(load, `POST /api/recognitions through nginx + pm2 (2 workers), ${os.cpus()[0]?.model ?? ''}`));
@@ -90,7 +98,7 @@ async function stackFigures(single: readonly BenchPhoto[], loadSeconds: number, 
     await writeFile(photoPath, await sharp(source).resize(1333, 750).jpeg({ quality: 90 }).toBuffer());
     const browser = await pickToPaint(stack.base, photoPath, 10);
     console.log(`Chromium, pick a 1 MP photo → result page painted: p50 ${browser.p50Ms.toFixed(0)} ms (${browser.samples.map((s) => s.toFixed(0)).join(', ')})`);
-    return { load, pickToPaintP50Ms: browser.p50Ms };
+    return { load, sustainedUploadsPerSecond: sustained, pickToPaintP50Ms: browser.p50Ms };
   } finally {
     stack.stop();
   }
