@@ -10,16 +10,22 @@
  * other host; a person imported through host A's configuration is named by host B within 2 s of the
  * commit, and no longer named within 2 s of their removal; `kill -9` of every process of host A during a
  * request stream loses no acknowledged result, and nginx moves the stream to host B with failures only among
- * the requests in flight at the kill.
+ * the requests in flight at the kill; a short video uploaded through host A is followed, played (Range) and
+ * deleted through host B, and StartCelebrityRecognition reads an S3Object from the bucket (the real AWS SDK).
  * Env: DATASETS_DIR (default ../shared/datasets), SMOKE_TMP (default /tmp/cf-multihost), SMOKE_REBUILD=1.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  AccessDeniedException, GetCelebrityRecognitionCommand, InvalidS3ObjectException, RekognitionClient, StartCelebrityRecognitionCommand,
+} from '@aws-sdk/client-rekognition';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startPostgres, postgresBin, type PostgresServer } from '../support/postgres-server';
 import { uploadFrom } from '../hardening/harness/clients';
 import { startS3, type S3Server } from '../support/s3-server';
+import { buildSlideshow, type Slide } from '../video/clip';
 import { createPrivateNginx, ensureNginx, isAlive, renderSite, type PrivateNginx } from './nginx';
 import { createPm2, type Pm2 } from './pm2';
 import { freePort, run, step, timings, waitFor } from './run';
@@ -30,6 +36,15 @@ const examples = join(datasets, 'raw', 'face_recognition_ageitgey', 'examples');
 const streamPhotos = ['obama.jpg', 'biden.jpg', 'obama_small.jpg', 'knn_examples/test/obama1.jpg'].map((f) => join(examples, f));
 const newPerson = { name: 'Alex Lacamoire', folder: join(examples, 'knn_examples', 'train', 'alex_lacamoire'), probe: join(examples, 'knn_examples', 'test', 'alex_lacamoire1.jpg') };
 const PROPAGATION_LIMIT_MS = 2_000;
+/** The smoke's Rekognition keys (both hosts check SigV4 with them). */
+const REKOGNITION_KEYS = { accessKeyId: 'AKIDMULTIHOSTSMOKE', secretAccessKey: 'multihost-smoke-secret' };
+/** A 6 s clip (12 sampled frames, two progress checkpoints): Obama, black, a group of strangers. */
+const videoSlides: Slide[] = [
+  { photo: 'raw/face_recognition_ageitgey/examples/obama2.jpg', fromMs: 0, toMs: 2_000 },
+  { photo: null, fromMs: 2_000, toMs: 2_500 },
+  { photo: 'raw/five_celebrity_jasmcaus/Resources/Photos/group 2.jpg', fromMs: 2_500, toMs: 6_000 },
+];
+const VIDEO_MS = 6_000;
 
 interface Host {
   name: 'A' | 'B';
@@ -227,6 +242,107 @@ async function checkGallery(work: string, hosts: readonly Host[], url: string): 
   expect(removed.ms < PROPAGATION_LIMIT_MS, `${newPerson.name} removed with host A's settings is no longer named by host B ${removed.ms} ms after the commit`);
 }
 
+interface VideoAnswer {
+  status: string;
+  statusMessage?: string;
+  progress: { framesDone: number; framesPlanned: number; percent: number };
+  unknownPersons: Array<{ name: string; appearances: unknown }>;
+  celebrities: unknown[];
+}
+
+/** Reads a video's state through `host` every 150 ms until it is done or failed; every progress seen, in order. */
+async function followVideo(host: Host, id: string, timeoutMs: number): Promise<{ final: VideoAnswer; seen: VideoAnswer[] }> {
+  const seen: VideoAnswer[] = [];
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
+    const answer = await fetch(`${host.base}/api/videos/${id}`);
+    if (answer.status !== 200) throw new Error(`GET /api/videos/${id} through host ${host.name} answered ${answer.status}`);
+    const body = (await answer.json()) as VideoAnswer;
+    seen.push(body);
+    if (body.status === 'done' || body.status === 'failed') return { final: body, seen };
+    await new Promise((done) => setTimeout(done, 150));
+  }
+  throw new Error(`video ${id} was not done within ${timeoutMs} ms (last: ${JSON.stringify(seen.at(-1)?.progress)})`);
+}
+
+async function objectKeys(s3: S3Server, prefix: string): Promise<string[]> {
+  const { createS3Objects } = await import('../../lib/store/s3-objects');
+  const objects = createS3Objects({
+    bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, timeoutMs: 5_000, maxAttempts: 2,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  const keys: string[] = [];
+  for await (const page of objects.list(prefix)) keys.push(...page.map((o) => o.key));
+  return keys;
+}
+
+/**
+ * Issue #23 across hosts: a clip uploaded through host A is followed through host B (progress, then the
+ * result), played from host B with a Range request (the bytes from the bucket), and deleted through host B
+ * (rows and objects gone, host A answers 404). Then the Rekognition API: the clip put in the bucket as a
+ * client would, StartCelebrityRecognition with Video.S3Object through host A, GetCelebrityRecognition through
+ * host B; another bucket and a missing key refused as AWS would.
+ */
+async function checkVideo(work: string, hosts: readonly Host[], s3: S3Server, url: string): Promise<void> {
+  const [hostA, hostB] = hosts as [Host, Host];
+  const clipPath = join(work, 'clip.mp4');
+  buildSlideshow(videoSlides, clipPath, { width: 480, height: 270 });
+  const clip = readFileSync(clipPath);
+  const form = new FormData();
+  form.append('video', new Blob([clip], { type: 'video/mp4' }), 'clip.mp4');
+  const uploaded = await fetch(`${hostA.base}/api/videos`, { method: 'POST', body: form });
+  const created = (await uploaded.json()) as { id: string; deleteToken: string };
+  expect(uploaded.status === 202 && typeof created.id === 'string', `a ${clip.byteLength}-byte clip uploaded through host A answers 202 (${uploaded.status})`);
+  const started = Date.now();
+  const { final, seen } = await followVideo(hostB, created.id, 60_000);
+  const percents = seen.map((s) => s.progress.percent);
+  figures.push(`video through host A, followed through host B: done in ${Date.now() - started} ms, progress seen ${[...new Set(percents)].join(' → ')} %`);
+  expect(final.status === 'done' && final.progress.framesDone === final.progress.framesPlanned && final.progress.framesPlanned >= (VIDEO_MS / 500) - 1,
+    `host B shows the job's progress and its end: ${final.status}, ${final.progress.framesDone} of ${final.progress.framesPlanned} frames (${final.statusMessage ?? ''})`);
+  expect(percents.every((p, i) => i === 0 || p >= percents[i - 1]!), 'the progress host B shows never goes back');
+  expect(final.unknownPersons.length >= 1, `host B's result lists the faces found (${final.unknownPersons.length} unknown persons; no pack in this smoke)`);
+  // The same people and spans through host A (its URLs name host A's address, so they are left out).
+  const spans = (answer: VideoAnswer) => JSON.stringify(answer.unknownPersons.map(({ name, appearances }) => ({ name, appearances })));
+  const viaA = (await (await fetch(`${hostA.base}/api/videos/${created.id}`)).json()) as VideoAnswer;
+  expect(spans(viaA) === spans(final), 'host A answers the same people and spans');
+  const ranged = await fetch(`${hostB.base}/api/videos/${created.id}/file`, { headers: { range: 'bytes=100-1099' } });
+  const part = Buffer.from(await ranged.arrayBuffer());
+  expect(ranged.status === 206 && ranged.headers.get('content-range') === `bytes 100-1099/${clip.byteLength}` && part.equals(clip.subarray(100, 1100)),
+    `host B plays it: Range bytes=100-1099 answers 206 with the uploaded bytes (${ranged.headers.get('content-range')})`);
+  const whole = Buffer.from(await (await fetch(`${hostB.base}/api/videos/${created.id}/file`)).arrayBuffer());
+  expect(whole.equals(clip), 'the whole file from host B is the uploaded clip');
+  expect((await objectKeys(s3, `videos/${created.id}/`)).length >= 2, 'the video and its poster are in the bucket');
+
+  const wrongToken = await fetch(`${hostB.base}/api/videos/${created.id}`, { method: 'DELETE', headers: { authorization: 'Bearer wrong' } });
+  const deleted = await fetch(`${hostB.base}/api/videos/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${created.deleteToken}` } });
+  const goneOnA = await fetch(`${hostA.base}/api/videos/${created.id}`);
+  const fileGoneOnA = await fetch(`${hostA.base}/api/videos/${created.id}/file`);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const rows = await db.query('SELECT 1 FROM videos WHERE id = $1 UNION ALL SELECT 1 FROM video_frames WHERE video_id = $1', [created.id]).finally(() => db.end());
+  const left = await objectKeys(s3, `videos/${created.id}/`);
+  expect(wrongToken.status === 403 && deleted.status === 204 && goneOnA.status === 404 && fileGoneOnA.status === 404 && rows.rowCount === 0 && left.length === 0,
+    `deleted through host B with its token (a wrong one 403): host A answers 404, no row and no object left (${left.length})`);
+
+  // Rekognition's video API with an S3 object, as a client of AWS would call it.
+  const name = 'incoming/smoke-clip.mp4';
+  const s3Client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  await s3Client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: name, Body: clip, ContentType: 'video/mp4' }));
+  const rekognition = (host: Host) => new RekognitionClient({ region: 'us-east-1', endpoint: `${host.base}/api/rekognition`, credentials: REKOGNITION_KEYS, maxAttempts: 1 });
+  const { JobId } = await rekognition(hostA).send(new StartCelebrityRecognitionCommand({ Video: { S3Object: { Bucket: s3.bucket, Name: name } }, JobTag: 'smoke' }));
+  let page = await rekognition(hostB).send(new GetCelebrityRecognitionCommand({ JobId }));
+  for (const t = Date.now(); page.JobStatus === 'IN_PROGRESS' && Date.now() - t < 60_000;) {
+    await new Promise((done) => setTimeout(done, 250));
+    page = await rekognition(hostB).send(new GetCelebrityRecognitionCommand({ JobId }));
+  }
+  expect(page.JobStatus === 'SUCCEEDED' && page.Video?.S3Object?.Bucket === s3.bucket && page.Video.S3Object.Name === name && page.VideoMetadata?.DurationMillis === VIDEO_MS,
+    `StartCelebrityRecognition on s3://${s3.bucket}/${name} through host A, GetCelebrityRecognition through host B: ${page.JobStatus}, ${page.VideoMetadata?.DurationMillis} ms (the real AWS SDK)`);
+  const refused = async (request: StartCelebrityRecognitionCommand) => rekognition(hostB).send(request).then(() => null, (error: unknown) => error);
+  const otherBucket = await refused(new StartCelebrityRecognitionCommand({ Video: { S3Object: { Bucket: 'someone-elses-bucket', Name: name } } }));
+  const missing = await refused(new StartCelebrityRecognitionCommand({ Video: { S3Object: { Bucket: s3.bucket, Name: 'incoming/missing.mp4' } } }));
+  expect(otherBucket instanceof AccessDeniedException && missing instanceof InvalidS3ObjectException,
+    `another bucket answers AccessDeniedException, a missing key InvalidS3ObjectException (${(otherBucket as Error)?.name}, ${(missing as Error)?.name})`);
+}
+
 interface Sent {
   started: number;
   ended: number;
@@ -264,7 +380,6 @@ async function checkKill(base: string, hosts: readonly Host[]): Promise<void> {
   await new Promise((done) => setTimeout(done, 4_000));
   // Every process of host A at once: its pm2 daemon and its workers, as a machine that dies.
   const pids = [...new Set([...hostA.pids, ...hostA.pm2.workers().map((w) => w.pid)])];
-  killedAt = Date.now();
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -272,6 +387,10 @@ async function checkKill(base: string, hosts: readonly Host[]): Promise<void> {
       // already gone
     }
   }
+  // SIGKILL is delivered, not done, when kill() returns: host A is down once its processes are gone, and an
+  // upload sent before that moment was sent to a host in the middle of dying.
+  await waitFor('host A\'s processes to be gone', async () => !pids.some(isAlive), 5_000);
+  killedAt = Date.now();
   await new Promise((done) => setTimeout(done, 6_000));
   stop = true;
   await Promise.all(running);
@@ -348,6 +467,7 @@ async function main(): Promise<number> {
       DATABASE_URL: postgres.url, ...s3.env, RECOGNIZER: 'local', CELEBRITY_PACK: 'off', LOG_LEVEL: 'info',
       // All test traffic comes from one address: the per-client limits would stand in the way of the stream.
       CLIENT_RECOGNITION_RATE: '0', CLIENT_API_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0',
+      REKOGNITION_ACCESS_KEY_ID: REKOGNITION_KEYS.accessKeyId, REKOGNITION_SECRET_ACCESS_KEY: REKOGNITION_KEYS.secretAccessKey,
     };
     hosts.push(await step('host A: pm2 start (2 workers)', () => startHost('A', work, shared)));
     hosts.push(await step('host B: pm2 start (2 workers)', () => startHost('B', work, shared)));
@@ -359,6 +479,7 @@ async function main(): Promise<number> {
       waitFor('health', async () => (await Promise.all([...hosts.map((h) => h.base), base].map((b) => fetch(`${b}/api/health`)))).every((r) => r.ok), 120_000));
     const created = await step('uploads through nginx land on both hosts', () => checkSpread(base, hosts));
     await step('results read and deleted through the other host', () => checkCrossHost(created, hosts));
+    await step('video through host A, followed and deleted through host B', () => checkVideo(work, hosts, s3!, postgres!.url));
     await step('gallery change on host A reaches host B within 2 s', () => checkGallery(work, hosts, postgres!.url));
     await step('kill -9 of host A under a request stream', () => checkKill(base, hosts));
   } catch (error) {
