@@ -1,6 +1,8 @@
 /**
  * A video job end to end on real parts: a slideshow clip built with ffmpeg from dataset photos, the ffmpeg
- * gateway, the real engine with the shipped celebrity pack, the SQLite video store and the job runner. The
+ * gateway, the real engine with the shipped celebrity pack, the video store and the job runner, on both back
+ * ends: SQLite + files, and PostgreSQL (a real server from Debian's packages) with the video in S3 (s3rver
+ * through the AWS SDK), where each runner has its own store, pool and DATA_DIR as two hosts would. The first
  * runner is abandoned mid-way, as a crash would leave it, and a second runner takes the job over after the
  * lease runs out and resumes from the stored frames. Then: every known person's spans start and end within
  * one sampling interval of the truth, and no stranger is named.
@@ -11,35 +13,67 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConfig } from '@/lib/config';
 import { createLocalRecognizer, type LocalRecognizer } from '@/lib/recognizer/local';
+import { openPgDatabase, type PgDatabase } from '@/lib/store/postgres-db';
+import { createPostgresVideoStore } from '@/lib/store/postgres-video-store';
+import { createS3Objects } from '@/lib/store/s3-objects';
 import { createSqliteVideoStore } from '@/lib/store/video-store';
 import type { VideoStore } from '@/lib/store/video-types';
 import { createVideoJobRunner, frameRecognizerFor, type FrameRecognizer } from '@/lib/use-cases/video-jobs';
 import { extractFrame, probeVideo } from '@/lib/video/ffmpeg';
 import { framesPlanned } from '@/lib/video/sampling';
+import { startPostgres, type PostgresServer } from '../support/postgres-server';
+import { startS3, type S3Server } from '../support/s3-server';
 import { buildSlideshow, recognitionSlides, truthOf } from './clip';
 
 const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
 const INTERVAL = 500;
 let dir: string;
-let store: VideoStore;
 let recognizer: LocalRecognizer;
 let clip: string;
+let postgres: PostgresServer;
+let s3: S3Server;
+const pools: PgDatabase[] = [];
+const stores: VideoStore[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cf-video-job-'));
   clip = join(dir, 'clip.mp4');
   buildSlideshow(recognitionSlides, clip, { width: 640, height: 360 });
-  store = createSqliteVideoStore(join(dir, 'data'));
+  [postgres, s3] = await Promise.all([startPostgres({ settings: { fsync: 'off', synchronous_commit: 'off' } }), startS3({ parent: dir })]);
   const config = getConfig({ ...process.env, DATA_DIR: join(dir, 'data'), CELEBRITY_PACK: './packs/celebrities', GALLERY_OPT_OUT: join(dir, 'none.txt') });
   recognizer = await createLocalRecognizer(config);
 });
 
 afterAll(async () => {
-  store?.close();
+  for (const store of stores) store.close();
+  await Promise.all(pools.map((db) => db.close()));
+  postgres?.stop();
+  await s3?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
-async function queueClip(): Promise<string> {
+/** Two stores on one back end's storage: host A's (which takes the upload) and host B's. */
+const backends: Array<[string, () => [VideoStore, VideoStore]]> = [
+  ['SQLite + files', () => {
+    const open = () => createSqliteVideoStore(join(dir, 'sqlite-data'));
+    return [open(), open()];
+  }],
+  ['PostgreSQL, the video in S3', () => {
+    const url = postgres.createDatabase('video_job');
+    const open = (host: string) => {
+      const db = openPgDatabase({ url, poolMax: 3, connectTimeoutMs: 5_000, idleTimeoutMs: 10_000, statementTimeoutMs: 10_000 });
+      pools.push(db);
+      const objects = createS3Objects({
+        bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, timeoutMs: 10_000, maxAttempts: 2,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      });
+      return createPostgresVideoStore(db, objects, join(dir, `pg-${host}`));
+    };
+    return [open('a'), open('b')];
+  }],
+];
+
+async function queueClip(store: VideoStore): Promise<string> {
   const metadata = await probeVideo(clip, tools);
   const tempPath = store.incomingPath('mp4');
   await copyFile(clip, tempPath);
@@ -50,13 +84,15 @@ async function queueClip(): Promise<string> {
   return video.id;
 }
 
-describe('a video job on a clip built from dataset photos', () => {
+describe.each(backends)('a video job on a clip built from dataset photos, %s', (_name, openStores) => {
   it('survives an abandoned runner, then names every known person within one interval and no stranger', async () => {
-    const id = await queueClip();
+    const [storeA, store] = openStores();
+    stores.push(storeA, store);
+    const id = await queueClip(storeA);
     const recognize = frameRecognizerFor(recognizer);
     let firstRunnerFrames = 0;
     const first = createVideoJobRunner({
-      store, tools, slots: 1, owner: 'host-a:1', leaseMs: 1_000, pollMs: 100,
+      store: storeA, tools, slots: 1, owner: 'host-a:1', leaseMs: 1_000, pollMs: 100,
       recognizeFrame: async (): Promise<FrameRecognizer> => async (jpeg) => {
         firstRunnerFrames += 1;
         return recognize(jpeg);
