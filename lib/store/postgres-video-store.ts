@@ -160,7 +160,14 @@ export function createPostgresVideoStore(db: PgDatabase, objects: ObjectStorage,
       const key = videoKey(id, extension);
       const size = (await stat(video.tempPath)).size;
       // Video and poster first; the row that points to them after (a crash in between leaves orphans for the sweep).
-      await Promise.all([objects.putFile(key, video.tempPath, size, video.mimeType), objects.put(posterKey(id), video.poster, 'image/jpeg')]);
+      // Both settled before any cleanup, so a write still on its way cannot land after the remove.
+      const written = await Promise.allSettled([objects.putFile(key, video.tempPath, size, video.mimeType), objects.put(posterKey(id), video.poster, 'image/jpeg')]);
+      const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failed) {
+        // One of the two may be stored: taken away now rather than by the sweep an hour later.
+        await objects.remove([key, posterKey(id)]).catch(() => undefined);
+        throw failed.reason;
+      }
       try {
         const { rows } = await db.query<Row>(
           `INSERT INTO videos (id, created_at, status, video_key, mime_type, byte_length, metadata, interval_ms, frames_planned, delete_token_hash)

@@ -295,5 +295,9 @@ describe.each(backends.slice(1))('PostgreSQL video store: %s', (_name, makeBacke
     const failing = store.create({ tempPath: `${tempPath}.missing`, mimeType: 'video/mp4', byteLength: 1, metadata, intervalMs: 500, framesPlanned: 20, poster });
     await expect(failing).rejects.toThrow();
     expect((await backend.db!.query('SELECT 1 FROM videos')).rowCount).toBe(0);
+    // Nor the poster that went up beside it.
+    const left: string[] = [];
+    for await (const page of backend.objects!.list('videos/')) left.push(...page.map((o) => o.key));
+    expect(left).toEqual([]);
   });
 });
