@@ -1,5 +1,5 @@
 /**
- * npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--threshold <cos>] [--workers 2]
+ * npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--from-pack-cache] [--threshold <cos>] [--workers 2]
  * Open-set identification on LFW. Known people: ≥ 2 photos; impostors: every photo of the people with
  * exactly one (never enrolled). `single`: enroll each known person's first photo, probe with the rest;
  * `multi`: enroll all but the last, probe with the last. Human summary, then one JSON line.
@@ -7,18 +7,23 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { getConfig } from '../lib/config';
+import { EMBEDDING_MODEL_FILE } from '../lib/engine';
 import {
-  DEFAULT_MATCH_THRESHOLD, createPeopleIndex, decodePackRows, encodePackRows, loadGallery, matchScore, normalizeName, pickSubjectFace, searchPeople,
+  DEFAULT_MATCH_THRESHOLD, createPeopleIndex, decodePackRows, encodePackRows, fileSha256, loadGallery, matchScore, normalizeName, pickSubjectFace, qualityOffset, searchPeople,
+  type FaceQuality,
 } from '../lib/gallery';
 import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from './metrics/open-set';
 import { createEmbeddingPool } from '../scripts/gallery-pool';
+import { cachedFaceQuality, readEmbedCache } from './pack/embed-cache';
 
 const DIMS = 512;
 type Embeddings = Map<string, Float32Array | null>; // absolute path → embedding, null = no face
+/** Quality signs of the subject face by absolute path, where the pack's cache had them (--from-pack-cache). */
+type Signs = Map<string, FaceQuality>;
 
 async function listPeople(dir: string): Promise<Map<string, string[]>> {
   const info = await stat(dir).catch(() => null);
@@ -63,6 +68,24 @@ async function engineFingerprint(modelDir: string): Promise<string> {
   for (const file of sources) hash.update(file).update(await readFile(join(engineDir, file)));
   for (const file of (await readdir(modelDir)).filter((f) => f.endsWith('.onnx')).sort()) hash.update(`${file}:${(await stat(join(modelDir, file))).size}`);
   return hash.digest('hex');
+}
+
+/**
+ * Seeds the cache from eval:pack's embedding cache (.cache/pack, the same engine's flip-averaged faces of
+ * the same LFW files, keyed relative to the datasets folder), choosing the subject face as embedMissing does.
+ */
+async function seedFromPackCache(cache: Embeddings, signs: Signs, stem: string, datasets: string, paths: readonly string[]): Promise<number> {
+  const packed = await readEmbedCache(stem);
+  let seeded = 0;
+  for (const path of paths) {
+    const photo = packed.get(relative(datasets, path));
+    if (!photo || cache.has(path)) continue;
+    const face = photo.error ? undefined : pickSubjectFace(photo.faces, photo.width, photo.height);
+    cache.set(path, face ? face.embedding : null);
+    if (face) signs.set(path, cachedFaceQuality(face));
+    seeded++;
+  }
+  return seeded;
 }
 
 /** Seeds the cache from an imported gallery: its rows are the same subject-face embeddings, keyed by path. */
@@ -119,7 +142,7 @@ function split(people: Map<string, string[]>, protocol: 'single' | 'multi'): Spl
   return out;
 }
 
-type Probe = ProbeResult & { similarity: number; runnerUp: number; cohort: number };
+type Probe = ProbeResult & { similarity: number; runnerUp: number; cohort: number; quality?: FaceQuality };
 
 interface ProtocolResult {
   known: Probe[];
@@ -127,7 +150,7 @@ interface ProtocolResult {
   missingProbes: number;
 }
 
-function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol: 'single' | 'multi', packStorage = false): ProtocolResult {
+function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol: 'single' | 'multi', packStorage = false, signs: Signs = new Map()): ProtocolResult {
   const { enrolled, known } = split(people, protocol);
   const rows = enrolled.filter((e) => cache.get(e.path));
   const names = [...new Set(rows.map((r) => r.name))];
@@ -145,20 +168,22 @@ function runProtocol(people: Map<string, string[]>, cache: Embeddings, protocol:
     const others = ranked.slice(1, 11).map((p) => p.score);
     const cohort = others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0;
     // score = the production policy's match score (lib/gallery matchScore), so the threshold found here applies as is.
-    return ranked[0] && { person: ranked[0].person, score: matchScore(ranked), similarity: ranked[0].score, runnerUp: ranked[1]?.score ?? -1, cohort };
+    // With quality signs, the score is shifted by the face's quality offset as matchFace does (lib/gallery).
+    const quality = signs.get(path);
+    return ranked[0] && { person: ranked[0].person, score: matchScore(ranked) + qualityOffset(quality), similarity: ranked[0].score, runnerUp: ranked[1]?.score ?? -1, cohort, ...(quality ? { quality } : {}) };
   };
   const result: ProtocolResult = { known: [], impostors: [], missingProbes: 0 };
   for (const { name, path } of known) {
     const top = probe(path);
     if (!top) result.missingProbes++;
     // A probe without a face is a miss: it can never be named.
-    result.known.push(top ? { score: top.score, similarity: top.similarity, correct: names[top.person] === name, runnerUp: top.runnerUp, cohort: top.cohort } : { score: -Infinity, similarity: -1, correct: false, runnerUp: -1, cohort: 0 });
+    result.known.push(top ? { ...top, correct: names[top.person] === name } : { score: -Infinity, similarity: -1, correct: false, runnerUp: -1, cohort: 0 });
   }
   for (const [, paths] of people) {
     if (paths.length !== 1) continue;
     const top = probe(paths[0]!);
     if (!top) { result.missingProbes++; continue; }
-    result.impostors.push({ score: top.score, correct: false, similarity: top.similarity, runnerUp: top.runnerUp, cohort: top.cohort, path: paths[0]!, matched: names[top.person]! });
+    result.impostors.push({ ...top, correct: false, path: paths[0]!, matched: names[top.person]! });
   }
   return result;
 }
@@ -217,7 +242,11 @@ function probableAliases(r: ProtocolResult, threshold: number): string[] {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { 'pack-storage': { type: 'boolean', default: false }, cache: { type: 'string', default: '/tmp/cf-eval-cache' }, 'from-gallery': { type: 'string' }, threshold: { type: 'string' }, workers: { type: 'string', default: '2' } },
+    options: {
+      'pack-storage': { type: 'boolean', default: false }, cache: { type: 'string', default: '/tmp/cf-eval-cache' }, 'from-gallery': { type: 'string' },
+      'from-pack-cache': { type: 'boolean', default: false }, dump: { type: 'string' }, datasets: { type: 'string', default: process.env.DATASETS_DIR ?? '../shared/datasets' },
+      threshold: { type: 'string' }, workers: { type: 'string', default: '2' },
+    },
   });
   if (!positionals[0]) throw new Error('usage: npm run eval:identify -- <lfw-dir> [--cache <dir>] [--from-gallery <path>] [--threshold <cos>] [--pack-storage]');
   // Accept the LFW root (as eval:lfw does) or its images folder.
@@ -234,14 +263,25 @@ async function main(): Promise<void> {
   const cache = await readCache(cacheFile);
   if (values['from-gallery']) console.log(`seeded ${await seedFromGallery(cache, values['from-gallery'])} embeddings from ${values['from-gallery']}`);
   const paths = [...people.values()].flat();
+  const signs: Signs = new Map();
+  if (values['from-pack-cache']) {
+    const stem = resolve('.cache/pack', `embeddings-${(await fileSha256(join(config.MODEL_DIR, EMBEDDING_MODEL_FILE))).slice(0, 16)}`);
+    console.log(`seeded ${await seedFromPackCache(cache, signs, stem, resolve(values.datasets), paths)} embeddings from ${stem}`);
+  }
   await embedMissing(cache, paths, config.MODEL_DIR, Number(values.workers));
   await writeCache(cacheFile, cache);
   const noFace = paths.filter((p) => cache.get(p) === null).length;
   console.log(`${people.size} people, ${paths.length} photos (${noFace} without a detected face); cache ${cacheFile}.*`);
   const packStorage = values['pack-storage'];
   if (packStorage) console.log('enrolled embeddings stored as the celebrity pack stores them (int8 unit rows)');
-  const single = runProtocol(people, cache, 'single', packStorage);
-  const multi = runProtocol(people, cache, 'multi', packStorage);
+  if (signs.size === 0) console.log('no quality signs (they come with --from-pack-cache): every face is matched without its quality offset');
+  const single = runProtocol(people, cache, 'single', packStorage, signs);
+  const multi = runProtocol(people, cache, 'multi', packStorage, signs);
+  if (values.dump) {
+    const line = (protocol: string, kind: string) => (p: Probe) => JSON.stringify({ protocol, kind, score: p.score, similarity: p.similarity, runnerUp: p.runnerUp, correct: p.correct, quality: p.quality });
+    const lines = [...single.known.map(line('single', 'known')), ...single.impostors.map(line('single', 'impostor')), ...multi.known.map(line('multi', 'known')), ...multi.impostors.map(line('multi', 'impostor'))];
+    await writeFile(values.dump, `${lines.join('\n')}\n`);
+  }
   const s = summarize('single', single, threshold);
   const m = summarize('multi', multi, threshold);
   // Probes without a face have no score: they count as misses above, but cannot inform the fit.

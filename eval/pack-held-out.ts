@@ -16,11 +16,11 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EMBEDDING_MODEL_FILE } from '../lib/engine';
 import {
-  DEFAULT_MATCH_THRESHOLD, createPeopleIndex, decideMatch, decodePackRows, encodePackRows, fileSha256, normalizeName, pickSubjectFace, searchPeople, writePack,
+  DEFAULT_MATCH_THRESHOLD, createPeopleIndex, decideMatch, decodePackRows, encodePackRows, fileSha256, normalizeName, pickSubjectFace, qualityOffset, searchPeople, writePack,
 } from '../lib/gallery';
 import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
 import { assemblePack, genderVotePhotos } from './pack/assemble';
-import { embedPhotos, type CachedPhoto } from './pack/embed-cache';
+import { cachedFaceQuality, embedPhotos, type CachedPhoto } from './pack/embed-cache';
 import { splitHeldOut, type Probe } from './pack/held-out';
 import { listPackSources } from './pack/sources';
 
@@ -52,7 +52,7 @@ function answerInProcess(pack: ReturnType<typeof assemblePack>, faces: ReadonlyM
   const out = new Map<string, Answer>();
   for (const probe of probes) {
     const photo = faces.get(probe.path);
-    const decisions = (photo?.faces ?? []).map((face) => ({ face, decision: decideMatch(searchPeople(index, face.embedding), threshold) }));
+    const decisions = (photo?.faces ?? []).map((face) => ({ face, decision: decideMatch(searchPeople(index, face.embedding), threshold, qualityOffset(cachedFaceQuality(face))) }));
     // As the recognizer does: one person at most once a photo, on their best face.
     const bestOf = new Map<number, number>();
     for (const { decision } of decisions) if (decision) bestOf.set(decision.person, Math.max(bestOf.get(decision.person) ?? -Infinity, decision.similarity));

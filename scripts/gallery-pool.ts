@@ -17,6 +17,12 @@ export interface PoolFace {
   /** float32 [512], unit length. */
   embedding: Float32Array;
   gender?: Gender;
+  /** Detector score, 0..1. */
+  score?: number;
+  /** Length of the face's own raw embedding (AnalyzedFace.embeddingNorm). */
+  embeddingNorm?: number;
+  /** Eyes (image-left first), nose, mouth corners in pixels: what a yaw estimate needs. */
+  five?: Array<{ x: number; y: number }>;
 }
 
 export type PoolResponse =

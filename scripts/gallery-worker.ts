@@ -7,6 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine } from '../lib/engine';
 import type { PoolFace, PoolRequest, PoolResponse } from './gallery-pool';
 
+/** The five points PoolFace.five carries, in its order. */
+const FIVE = ['eyeLeft', 'eyeRight', 'nose', 'mouthLeft', 'mouthRight'] as const;
+
 const port = parentPort;
 if (!port) throw new Error('gallery-worker must run as a worker thread');
 const { modelDir, intraOpThreads } = workerData as { modelDir: string; intraOpThreads: number };
@@ -17,7 +20,17 @@ async function handle(request: PoolRequest): Promise<PoolResponse> {
   try {
     const bytes = await readFile(request.path);
     const analysis = await engine.analyze(bytes, request.attributes ? { emotions: false, demographics: true } : { embeddingsOnly: true });
-    const faces: PoolFace[] = analysis.faces.map((f) => ({ box: f.box, embedding: f.embedding, gender: f.gender?.value }));
+    const faces: PoolFace[] = analysis.faces.map((f) => ({
+      box: f.box,
+      embedding: f.embedding,
+      gender: f.gender?.value,
+      score: (f.face.Confidence ?? 0) / 100,
+      ...(f.embeddingNorm !== undefined ? { embeddingNorm: f.embeddingNorm } : {}),
+      five: FIVE.flatMap((type) => {
+        const l = f.face.Landmarks?.find((m) => m.Type === type);
+        return l ? [{ x: l.X * analysis.width, y: l.Y * analysis.height }] : [];
+      }),
+    }));
     return { id: request.id, width: analysis.width, height: analysis.height, faces };
   } catch (error) {
     return { id: request.id, error: error instanceof Error ? error.message : String(error) };

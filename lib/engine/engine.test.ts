@@ -79,6 +79,9 @@ describe('engine on real photos', () => {
     expect(cosine(own, always[0]!.embedding)).toBeGreaterThan(0.9);
     expect(cosine(own, always[0]!.embedding)).toBeLessThan(0.9999); // the face alone, not the average
     expect(Array.from(await onDemand[0]!.flipAveraged!())).toEqual(Array.from(always[0]!.embedding));
+    // The face's own raw norm (a quality sign for the matcher) is the same either way, and a clear face's is large.
+    expect(onDemand[0]!.embeddingNorm).toBeGreaterThan(2);
+    expect(onDemand[0]!.embeddingNorm).toBeCloseTo(always[0]!.embeddingNorm!, 4);
     // Unsure boxes still run both embeddings, for the faceness check: rick2.jpg's ear is still dropped.
     const rick = await engine.analyze(await readFile(raw('opencv4nodejs_twd/data/face-recognition/imgs/rick2.jpg')), { embeddingsOnly: true, mirrorEmbedding: 'on-demand' });
     expect(rick.faces.map((f) => f.box.width > 250)).toEqual([true]);

@@ -22,6 +22,11 @@ export interface AnalyzedFace {
   embedding: Float32Array;
   /** With `mirrorEmbedding: 'on-demand'`: the flip-averaged embedding, one more net run on first call. */
   flipAveraged?: () => Promise<Float32Array>;
+  /**
+   * Length of the face's own raw embedding before normalisation: low for small, blurred or turned faces,
+   * a quality sign the matcher's operating point reads (lib/gallery/match.ts). Costs nothing extra.
+   */
+  embeddingNorm?: number;
   /** Gender net's estimate, when it ran. */
   gender?: { value: 'Male' | 'Female'; confidence: number };
   /** Age net's estimate in years, when it ran. */

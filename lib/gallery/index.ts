@@ -14,9 +14,9 @@ export {
   bestCosine, centroidSimilarity, createPeopleBase, createPeopleIndex, extendPeopleIndex, type ExtraRows, type PeopleBase, type PeopleIndex, type RowPart,
 } from './people-index';
 export {
-  CENTROID_WEIGHT, CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, FLIP_BAND, MARGIN_WEIGHT, decideMatch, matchFace, matchScore, needsFlipAveraged,
-  rankPeople, rankWithNegatives, searchPeople, similarityToConfidence,
-  type MatchDecision, type MatchableFace, type PersonScore,
+  CENTROID_WEIGHT, CONFIDENCE_CENTER, CONFIDENCE_SCALE, DEFAULT_MATCH_THRESHOLD, FLIP_BAND, MARGIN_WEIGHT, decideMatch, faceQuality, matchFace, matchScore, needsFlipAveraged,
+  qualityOffset, rankPeople, rankWithNegatives, searchPeople, similarityToConfidence,
+  type FaceQuality, type MatchDecision, type MatchableFace, type PersonScore,
 } from './match';
 export {
   GALLERY_FILE, galleryVersion, loadGallery, readSampleFace, removeSampleFaces, saveGallery, writeFileDurably, writeSampleFace,

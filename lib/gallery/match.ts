@@ -35,7 +35,7 @@ export interface MatchDecision {
   person: number;
   /** Best cosine similarity of the named person. */
   similarity: number;
-  /** similarity − MARGIN_WEIGHT × max(0, runner-up similarity): what the threshold and confidence use. */
+  /** similarity − MARGIN_WEIGHT × max(0, runner-up similarity) + the face's quality offset: what the threshold and confidence use. */
   score: number;
   /** 0..100, see similarityToConfidence. */
   confidence: number;
@@ -127,10 +127,13 @@ export function matchScore(ranked: readonly PersonScore[]): number {
   return top.score - MARGIN_WEIGHT * Math.max(0, ranked[1]?.score ?? 0);
 }
 
-/** Applies the policy to ranked people: the top person if their match score clears `threshold`, else null. */
-export function decideMatch(ranked: readonly PersonScore[], threshold: number): MatchDecision | null {
+/**
+ * Applies the policy to ranked people: the top person if their match score, plus the face's quality
+ * offset (qualityOffset), clears `threshold`, else null.
+ */
+export function decideMatch(ranked: readonly PersonScore[], threshold: number, offset = 0): MatchDecision | null {
   const top = ranked[0];
-  const score = matchScore(ranked);
+  const score = matchScore(ranked) + offset;
   if (!top || score < threshold) return null;
   return { person: top.person, similarity: top.score, score, confidence: similarityToConfidence(score), runnerUp: ranked[1]?.score ?? null };
 }
@@ -149,17 +152,46 @@ export const FLIP_BAND = 0.05;
  * runner-up is within 2 × FLIP_BAND of the top person. Far below the threshold the answer is "unknown"
  * whoever ranks first.
  */
-export function needsFlipAveraged(ranked: readonly PersonScore[], threshold: number): boolean {
-  const score = matchScore(ranked);
+export function needsFlipAveraged(ranked: readonly PersonScore[], threshold: number, offset = 0): boolean {
+  const score = matchScore(ranked) + offset;
   if (Math.abs(score - threshold) < FLIP_BAND) return true;
   if (score < threshold) return false;
   return ranked[0]!.score - (ranked[1]?.score ?? -Infinity) < 2 * FLIP_BAND;
+}
+
+/**
+ * What the matcher knows of a face's quality, all of it free at match time (no extra net run): the length
+ * of its own raw embedding before normalisation (low for small, blurred, turned or occluded faces), the
+ * distance between its eyes in pixels, the detector's score and a yaw estimate from its landmarks.
+ */
+export interface FaceQuality {
+  embeddingNorm: number;
+  eyeDistance: number;
+  detectorScore: number;
+  /** Nose offset from the eyes' midpoint over the eye distance: 0 frontal, about ±0.5 in profile. */
+  yaw: number;
+}
+
+/** FaceQuality from the face's own raw norm, detector score and five points (eyes first, then nose) in pixels. */
+export function faceQuality(embeddingNorm: number, detectorScore: number, five: ReadonlyArray<{ x: number; y: number }>): FaceQuality {
+  const [l, r, n] = five;
+  const eyeDistance = l && r ? Math.hypot(r.x - l.x, r.y - l.y) : 0;
+  const yaw = l && r && n && eyeDistance > 0 ? (n.x - (l.x + r.x) / 2) / eyeDistance : 0;
+  return { embeddingNorm, eyeDistance, detectorScore, yaw };
+}
+
+/** What a face's quality adds to its match score before the threshold (0: no quality-aware operating point). */
+export function qualityOffset(quality: FaceQuality | undefined): number {
+  if (!quality) return 0;
+  return 0;
 }
 
 /** A face to match: its embedding, and the flip-averaged one on demand when the embedding is the face's own. */
 export interface MatchableFace {
   embedding: Float32Array;
   flipAveraged?: () => Promise<Float32Array>;
+  /** Its quality signs: they set its operating point (qualityOffset). Without them the offset is 0. */
+  quality?: FaceQuality;
 }
 
 /**
@@ -167,7 +199,8 @@ export interface MatchableFace {
  * the flip-averaged embedding when needsFlipAveraged says the mirror image could change the answer.
  */
 export async function matchFace(face: MatchableFace, rank: (embedding: Float32Array) => PersonScore[], threshold: number): Promise<MatchDecision | null> {
+  const offset = qualityOffset(face.quality);
   let ranked = rank(face.embedding);
-  if (face.flipAveraged && needsFlipAveraged(ranked, threshold)) ranked = rank(await face.flipAveraged());
-  return decideMatch(ranked, threshold);
+  if (face.flipAveraged && needsFlipAveraged(ranked, threshold, offset)) ranked = rank(await face.flipAveraged());
+  return decideMatch(ranked, threshold, offset);
 }

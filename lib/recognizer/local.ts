@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { EMBEDDING_MODEL_FILE, createEngine } from '../engine';
 import type { AnalyzedFace, FaceEngine } from '../engine/types';
 import { AppError, toAppError } from '../errors';
-import { DEFAULT_MATCH_THRESHOLD, fileSha256, loadPack, matchFace, packPeople, type KnownPerson, type MatchDecision, type PersonScore } from '../gallery';
+import {
+  DEFAULT_MATCH_THRESHOLD, faceQuality, fileSha256, loadPack, matchFace, packPeople, type FaceQuality, type KnownPerson, type MatchDecision, type PersonScore,
+} from '../gallery';
 import type { CelebrityCatalog } from './local-catalog';
 import { createLiveGallery, type GallerySnapshot, type LiveGallery } from './local-gallery';
 import type { Celebrity, ComparedFace, RecognizeCelebritiesResult } from '../contract/rekognition';
@@ -80,6 +82,23 @@ function assemble(snapshot: GallerySnapshot, matches: FaceMatch[]): RecognizeCel
   return result;
 }
 
+/** The five points matching reads (eyes, nose, mouth corners), in the order faceQuality takes them. */
+const FIVE_POINTS = ['eyeLeft', 'eyeRight', 'nose', 'mouthLeft', 'mouthRight'] as const;
+
+/** A face's quality signs for its operating point (lib/gallery qualityOffset); none without its raw norm. */
+function qualityOf(f: AnalyzedFace): FaceQuality | undefined {
+  if (f.embeddingNorm === undefined) return undefined;
+  // Landmarks are ratios of the image; the box in pixels gives the scale back.
+  const box = f.face.BoundingBox;
+  const sx = box?.Width ? f.box.width / box.Width : 0;
+  const sy = box?.Height ? f.box.height / box.Height : 0;
+  const five = FIVE_POINTS.flatMap((type) => {
+    const l = f.face.Landmarks?.find((m) => m.Type === type);
+    return l?.X !== undefined && l.Y !== undefined ? [{ x: l.X * sx, y: l.Y * sy }] : [];
+  });
+  return faceQuality(f.embeddingNorm, (f.face.Confidence ?? 0) / 100, five);
+}
+
 function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: AnalyzedFace[], threshold: number): Promise<FaceMatch[]> {
   return Promise.all(faces.map(async (f) => {
     let first: PersonScore[] | undefined;
@@ -88,7 +107,7 @@ function matchFaces(gallery: LiveGallery, snapshot: GallerySnapshot, faces: Anal
       first ??= ranked;
       return ranked;
     };
-    const decision = await matchFace(f, rank, threshold);
+    const decision = await matchFace({ ...f, quality: qualityOf(f) }, rank, threshold);
     return { face: f.face, decision, ranked: first ?? [] };
   }));
 }

@@ -66,6 +66,8 @@ export interface FaceEmbedding {
   rawNorm: number;
   /** Cosine between the two raw embeddings. */
   flipCosine: number;
+  /** Length of the face's own raw embedding (before normalisation, mirror left out): a quality proxy. */
+  ownNorm: number;
 }
 
 /** Scales a vector to unit length in place. */
@@ -93,6 +95,7 @@ function combine(plain: Float32Array, mirrored: Float32Array): FaceEmbedding {
     embedding: l2Normalize(sum),
     rawNorm: (Math.sqrt(plainSq) + Math.sqrt(mirroredSq)) / 2,
     flipCosine: norms > 0 ? dot / norms : 0,
+    ownNorm: Math.sqrt(plainSq),
   };
 }
 
@@ -105,6 +108,8 @@ export async function embedFace(model: EmbedderModel, aligned: Float32Array): Pr
 export interface OnDemandEmbedding {
   /** float32 [512], unit length: the embedding of the aligned face alone. */
   embedding: Float32Array;
+  /** Length of the face's own raw embedding before normalisation (FaceEmbedding.ownNorm). */
+  ownNorm: number;
   /** Runs the mirror image on first call: resolves to exactly what embedFace gives for this face. */
   withMirror: () => Promise<FaceEmbedding>;
   /** withMirror's flip-averaged embedding. */
@@ -119,8 +124,11 @@ export async function embedFaceOnDemand(model: EmbedderModel, aligned: Float32Ar
   const plain = await model.predict(embedderInput(aligned, false));
   let both: Promise<FaceEmbedding> | undefined;
   const withMirror = () => (both ??= model.predict(embedderInput(aligned, true)).then((mirrored) => combine(plain, mirrored)));
+  let sq = 0;
+  for (const x of plain) sq += x * x;
   return {
     embedding: l2Normalize(plain.slice()),
+    ownNorm: Math.sqrt(sq),
     withMirror,
     flipAveraged: () => withMirror().then((combined) => combined.embedding),
   };

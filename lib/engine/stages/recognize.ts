@@ -33,13 +33,13 @@ export async function recognizeFace(nets: RecognitionNets, img: RgbImage, copies
         const averaged = await timed(timings, 'embed', own.flipAveraged);
         if (faceSpaceScore(averaged) < FACE_PROBE.limit) return null;
       }
-      return { ...shape(), embedding: own.embedding, flipAveraged: own.flipAveraged };
+      return { ...shape(), embedding: own.embedding, embeddingNorm: own.ownNorm, flipAveraged: own.flipAveraged };
     }
   }
   // Below 0.95 on demand (its own embedding already run), or always: every faceness sign, both runs.
-  const { embedding, rawNorm, flipCosine } = await timed(timings, 'embed', own ? own.withMirror : () => embedFace(nets.embedder, aligned));
+  const { embedding, rawNorm, flipCosine, ownNorm } = await timed(timings, 'embed', own ? own.withMirror : () => embedFace(nets.embedder, aligned));
   const signs = { detectorScore: det.score, embeddingNorm: rawNorm, flipCosine, mirrorDisagreement: landmarks.mirrorDisagreement, faceSpace: faceSpaceScore(embedding) };
-  return looksLikeFace(signs) ? { ...shape(), embedding } : null;
+  return looksLikeFace(signs) ? { ...shape(), embedding, embeddingNorm: ownNorm } : null;
 }
 
 /**
