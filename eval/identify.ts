@@ -79,10 +79,11 @@ async function seedFromPackCache(cache: Embeddings, signs: Signs, stem: string, 
   let seeded = 0;
   for (const path of paths) {
     const photo = packed.get(relative(datasets, path));
-    if (!photo || cache.has(path)) continue;
+    if (!photo) continue;
     const face = photo.error ? undefined : pickSubjectFace(photo.faces, photo.width, photo.height);
-    cache.set(path, face ? face.embedding : null);
     if (face) signs.set(path, cachedFaceQuality(face));
+    if (cache.has(path)) continue;
+    cache.set(path, face ? face.embedding : null);
     seeded++;
   }
   return seeded;
@@ -266,7 +267,8 @@ async function main(): Promise<void> {
   const signs: Signs = new Map();
   if (values['from-pack-cache']) {
     const stem = resolve('.cache/pack', `embeddings-${(await fileSha256(join(config.MODEL_DIR, EMBEDDING_MODEL_FILE))).slice(0, 16)}`);
-    console.log(`seeded ${await seedFromPackCache(cache, signs, stem, resolve(values.datasets), paths)} embeddings from ${stem}`);
+    const seeded = await seedFromPackCache(cache, signs, stem, resolve(values.datasets), paths);
+    console.log(`seeded ${seeded} embeddings and ${signs.size} faces' quality signs from ${stem}`);
   }
   await embedMissing(cache, paths, config.MODEL_DIR, Number(values.workers));
   await writeCache(cacheFile, cache);

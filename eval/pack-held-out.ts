@@ -1,5 +1,5 @@
 /**
- * npm run eval:pack -- [--datasets ../shared/datasets] [--enrol 16] [--http] [--threshold 0.43]
+ * npm run eval:pack -- [--datasets ../shared/datasets] [--enrol 16] [--http] [--threshold 0.45]
  * Held-out check of the celebrity pack, built the way the shipped one is (eval/pack/assemble.ts) from the
  * same embedding cache as gallery:build-pack, minus what it is probed with:
  * - known: photos enrol+1..20 of every pins_105 person (default 17-20), who keep photos 1..enrol in the trial pack;

@@ -1,5 +1,5 @@
 /**
- * npm run eval:pack-study -- [--split dev|held-out] [--out file.jsonl]
+ * npm run eval:pack-study -- [--split dev|held-out] [--fold 0] [--out file.jsonl]
  * Lab tool for policy studies: for every probe photo of a split (eval/pack/dev-split.ts for choosing,
  * eval/pack/held-out.ts only for reporting), every face's ranking against the trial pack and its quality
  * signs, one JSON line a photo. Reads the embedding cache eval:pack fills.
@@ -21,13 +21,14 @@ async function main(): Promise<void> {
       datasets: { type: 'string', default: process.env.DATASETS_DIR ?? '../shared/datasets' },
       models: { type: 'string', default: process.env.MODEL_DIR ?? 'models' },
       split: { type: 'string', default: 'dev' },
+      fold: { type: 'string', default: '0' },
       out: { type: 'string', default: '/tmp/pack-study.jsonl' },
     },
   });
   const datasets = resolve(values.datasets);
   const modelDir = resolve(values.models);
   const photos = await listPackSources(datasets);
-  const { trial, probes } = values.split === 'held-out' ? splitHeldOut(photos, 16) : splitDevelopment(photos);
+  const { trial, probes } = values.split === 'held-out' ? splitHeldOut(photos, 16) : splitDevelopment(photos, Number(values.fold));
   const modelHash = await fileSha256(join(modelDir, EMBEDDING_MODEL_FILE));
   const voters = genderVotePhotos(photos, 3);
   const faces = await embedPhotos(photos.map((p) => ({ path: p.path, attributes: voters.has(p.path) })), {

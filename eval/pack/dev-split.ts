@@ -4,7 +4,7 @@
  * - known: photos 11-16 of every pins_105 person who is neither a held-out nor a development stranger,
  *   with photos 1-10 enrolled (photos 17-20 are held out: neither enrolled nor probed);
  * - strangers: every photo 1-16 of 15 other pins_105 people found in no other set, and the one photo of
- *   up to 1,200 LFW people with a single photo who are not among the held-out strangers.
+ *   up to 1,200 LFW people with a single photo who are not among the held-out strangers (which ones: `fold`).
  */
 import { normalizeName } from '../../lib/gallery';
 import { splitHeldOut, type Probe } from './held-out';
@@ -17,7 +17,11 @@ const DEV_LAST_PROBE = 16;
 
 const keyOf = (p: SourcePhoto) => normalizeName(DISPLAY_NAMES[p.name] ?? p.name);
 
-export function splitDevelopment(photos: readonly SourcePhoto[]): { trial: SourcePhoto[]; probes: Probe[] } {
+/**
+ * `fold` (0, 1, …) picks which pins_105 people and LFW singles are the strangers: folds rotate them, so
+ * pooled folds probe many more stranger photos than one split can hold out of a single trial pack.
+ */
+export function splitDevelopment(photos: readonly SourcePhoto[], fold = 0): { trial: SourcePhoto[]; probes: Probe[] } {
   const heldOut = splitHeldOut(photos, 16);
   const heldOutPaths = new Set(heldOut.probes.map((p) => p.path));
   const byPath = new Map(photos.map((p) => [p.path, p]));
@@ -32,10 +36,10 @@ export function splitDevelopment(photos: readonly SourcePhoto[]): { trial: Sourc
   }
   const candidates = [...pinsByPerson.keys()].filter((k) => !elsewhere.has(k) && !heldOutStrangers.has(k)).sort();
   const step = Math.max(1, Math.floor(candidates.length / DEV_PINS_STRANGERS));
-  const pinsStrangers = new Set(candidates.filter((_, i) => i % step === 0).slice(0, DEV_PINS_STRANGERS));
+  const pinsStrangers = new Set(candidates.filter((_, i) => i % step === fold % step).slice(0, DEV_PINS_STRANGERS));
   const singles = [...lfwCount].filter(([k, n]) => n === 1 && !pinsByPerson.has(k) && !heldOutStrangers.has(k)).map(([k]) => k).sort();
   const lfwStep = Math.max(1, Math.floor(singles.length / DEV_LFW_STRANGERS));
-  const lfwStrangers = new Set(singles.filter((_, i) => i % lfwStep === 1).slice(0, DEV_LFW_STRANGERS));
+  const lfwStrangers = new Set(singles.filter((_, i) => i % lfwStep === (1 + fold) % lfwStep).slice(0, DEV_LFW_STRANGERS));
   const probes: Probe[] = [];
   const left = new Set<string>(heldOutPaths);
   for (const [key, list] of pinsByPerson) {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIDENCE_CENTER, FLIP_BAND, decideMatch, matchFace, needsFlipAveraged, rankPeople, similarityToConfidence, type PersonScore } from './match';
+import {
+  CLEAR_NORM, CONFIDENCE_CENTER, DEFAULT_MATCH_THRESHOLD, FLIP_BAND, LOW_NORM, MAX_QUALITY_OFFSET, decideMatch, faceQuality, matchFace, needsFlipAveraged, qualityOffset,
+  rankPeople, similarityToConfidence, type PersonScore,
+} from './match';
 
 describe('matching policy', () => {
   it('scores each person by their best row and ranks people', () => {
@@ -55,5 +58,47 @@ describe('flip-averaged embedding on demand', () => {
     expect((await matchFace(face(3, 2), rank, T))?.person).toBe(5);
     expect(runs).toBe(1);
     expect((await matchFace({ embedding: Float32Array.of(1) }, rank, T))?.person).toBe(4); // already flip-averaged
+  });
+});
+
+describe('quality-aware operating point', () => {
+  const quality = (embeddingNorm: number) => ({ embeddingNorm, eyeDistance: 40, detectorScore: 1, yaw: 0 });
+
+  it('adds nothing for a clear face, the full offset for a poorly seen one, and ramps in between', () => {
+    expect(qualityOffset(undefined)).toBe(0);
+    expect(qualityOffset(quality(CLEAR_NORM))).toBe(0);
+    expect(qualityOffset(quality(4.5))).toBe(0);
+    expect(qualityOffset(quality(LOW_NORM))).toBeCloseTo(MAX_QUALITY_OFFSET, 12);
+    expect(qualityOffset(quality(1.5))).toBeCloseTo(MAX_QUALITY_OFFSET, 12);
+    expect(qualityOffset(quality((LOW_NORM + CLEAR_NORM) / 2))).toBeCloseTo(MAX_QUALITY_OFFSET / 2, 12);
+    // Monotone: a lower norm never gets a smaller offset.
+    const offsets = [4, 3.5, 3.3, 3.1, 2.9, 2.7].map((n) => qualityOffset(quality(n)));
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    // Missing or broken signs give no offset rather than a large one.
+    expect(qualityOffset(quality(0))).toBe(0);
+    expect(qualityOffset(quality(Number.NaN))).toBe(0);
+  });
+
+  it('reads eye distance and yaw off the five points', () => {
+    const q = faceQuality(3.2, 0.99, [{ x: 100, y: 100 }, { x: 140, y: 100 }, { x: 130, y: 120 }, { x: 105, y: 140 }, { x: 135, y: 140 }]);
+    expect(q).toMatchObject({ embeddingNorm: 3.2, detectorScore: 0.99, eyeDistance: 40 });
+    expect(q.yaw).toBeCloseTo(0.25, 12); // nose 10 px right of the eyes' midpoint, eyes 40 px apart
+    expect(faceQuality(3, 1, []).eyeDistance).toBe(0);
+  });
+
+  it('names a poorly seen face on a score a clear face needs the whole threshold for', async () => {
+    const T = DEFAULT_MATCH_THRESHOLD;
+    const ranked = [{ person: 2, score: T - 0.03 }];
+    expect(decideMatch(ranked, T)).toBeNull();
+    const low = decideMatch(ranked, T, qualityOffset(quality(LOW_NORM)));
+    expect(low?.person).toBe(2);
+    expect(low!.score).toBeCloseTo(T - 0.03 + MAX_QUALITY_OFFSET, 12); // the confidence reads the shifted score
+    expect(low!.confidence).toBeGreaterThanOrEqual(similarityToConfidence(T));
+    const rank = () => ranked;
+    expect(await matchFace({ embedding: Float32Array.of(0), quality: quality(4) }, rank, T)).toBeNull();
+    expect((await matchFace({ embedding: Float32Array.of(0), quality: quality(2.5) }, rank, T))?.person).toBe(2);
+    // The mirror band follows the shifted score: far above the threshold once shifted, no mirror run.
+    expect(needsFlipAveraged([{ person: 0, score: T - 0.06 }], T)).toBe(false);
+    expect(needsFlipAveraged([{ person: 0, score: T - 0.06 }], T, MAX_QUALITY_OFFSET)).toBe(true);
   });
 });
