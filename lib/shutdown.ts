@@ -92,7 +92,8 @@ export function watchShutdownSignals(): void {
   if (registry.signalListenersInstalled) return;
   registry.signalListenersInstalled = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // `on`: a `once` listener is removed before signal-exit (proper-lockfile) counts listeners (start-standalone.mjs).
+    process.on(signal, () => {
       registry.shuttingDown = true;
     });
   }

@@ -8,9 +8,9 @@
 //      sends pm2 'ready' (wait_ready), so traffic only reaches warm workers;
 //   2. on SIGINT/SIGTERM stops accepting, lets in-flight requests (recognitions) finish, runs the close
 //      hooks of lib/shutdown.ts (e.g. the SQLite store), logs, then exits.
-import cluster from 'node:cluster';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,8 +53,27 @@ const started = Date.now();
 await app.prepare();
 await warmUpDone();
 const handle = app.getRequestHandler();
-const server = createServer((req, res) => handle(req, res));
+let stopping = false;
+/** Requests in flight and answered per open connection, so a drain can tell an idle keep-alive from one whose request is still to be read. */
+const connections = new Map();
+const server = createServer((req, res) => {
+  const state = connections.get(req.socket);
+  if (state) {
+    state.inFlight += 1;
+    res.once('close', () => {
+      state.inFlight -= 1;
+      state.answered += 1;
+    });
+  }
+  // While draining, keep-alive clients are told to reconnect (to another worker) after this answer.
+  if (stopping) res.setHeader('connection', 'close');
+  handle(req, res);
+});
 server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_TIMEOUT ?? 65_000);
+server.on('connection', (socket) => {
+  connections.set(socket, { inFlight: 0, answered: 0, since: Date.now() });
+  socket.once('close', () => connections.delete(socket));
+});
 
 server.listen(port, hostname, () => {
   console.log(`start-standalone: pid ${process.pid} release ${release.split('/').pop()} ready on ${hostname}:${port} in ${Date.now() - started} ms`);
@@ -68,16 +87,40 @@ async function warmUpDone() {
   await globalThis[key];
 }
 
-let stopping = false;
+/** A connection that was accepted but sent no request within this long is dropped by a drain. */
+const DRAIN_UNREAD_MS = 10_000;
+
+/**
+ * Stops accepting and resolves once every connection has ended. Not http.Server#close(): since Node 19 it
+ * also drops every connection without a request in progress at once, which includes connections already
+ * handed to this worker whose request it has not parsed yet (a busy event loop reads them late): nginx
+ * answered those 502. Here only keep-alive connections idle after an answer are closed at once; one that
+ * never sent a request gets DRAIN_UNREAD_MS.
+ */
+function drain() {
+  return new Promise((done) => {
+    net.Server.prototype.close.call(server, () => {
+      clearInterval(sweeper);
+      done();
+    });
+    const sweep = () => {
+      for (const [socket, state] of connections) {
+        const idleAfterAnswer = state.inFlight === 0 && state.answered > 0;
+        const neverSpoke = state.inFlight === 0 && state.answered === 0 && Date.now() - state.since > DRAIN_UNREAD_MS;
+        if (idleAfterAnswer || neverSpoke) socket.destroy();
+      }
+    };
+    const sweeper = setInterval(sweep, 100);
+    sweep();
+  });
+}
+
 /** Drain, close resources, exit: the order that lets a recognition in flight finish and the DB close last. */
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  // A cluster worker whose IPC channel closes exits at once (Node's cluster child, and pm2's error path
-  // emits 'disconnect'): marked as leaving on purpose, it drains first.
-  if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
   console.log(`shutdown: pid ${process.pid} got ${signal}, finishing in-flight requests`);
-  await new Promise((done) => server.close(done)); // resolves once every in-flight response has been sent
+  await drain();
   await app.close().catch((error) => console.error('shutdown: next close failed', error));
   // lib/shutdown.ts keeps its registry on globalThis under this symbol so code outside the bundle can run it.
   const registry = globalThis[Symbol.for('celebrity-finder.shutdown')];
@@ -86,5 +129,8 @@ async function stop(signal) {
   // pm2 ships worker output over IPC; a short grace lets the last lines arrive before the process ends.
   setTimeout(() => process.exit(0), 200);
 }
-process.once('SIGINT', () => void stop('SIGINT'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+// `on`, not `once`: signal-exit (under proper-lockfile, the gallery's lock) re-raises a signal to kill the
+// process when its own listeners are the only ones left, and a `once` listener is gone before it looks.
+// That killed a draining worker at once, dropping its in-flight requests (nginx 502s during pm2 reload).
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
