@@ -1,6 +1,6 @@
 /** The project's own pm2 (node_modules/.bin/pm2) with a private PM2_HOME, driven through ecosystem.config.js. */
 import { join } from 'node:path';
-import { run } from './run';
+import { run, runAsync } from './run';
 
 export interface WorkerInfo {
   pmId: number;
@@ -12,7 +12,8 @@ export interface WorkerInfo {
 
 export interface Pm2 {
   start(): void;
-  reload(): void;
+  /** Resolves when pm2 has replaced every worker; the caller's event loop keeps running meanwhile. */
+  reload(): Promise<void>;
   workers(): WorkerInfo[];
   kill(): void;
 }
@@ -32,7 +33,9 @@ export function createPm2(root: string, env: NodeJS.ProcessEnv, appName: string)
   return {
     start: () => void pm2(['start', 'ecosystem.config.js']),
     // --update-env: the reloaded workers take this run's PORT/DATA_DIR, as a deploy's reload takes new settings.
-    reload: () => void pm2(['reload', 'ecosystem.config.js', '--update-env']),
+    reload: async () => {
+      await runAsync(binary, ['reload', 'ecosystem.config.js', '--update-env'], { cwd: root, env, timeoutMs: 180_000 });
+    },
     workers() {
       const list = JSON.parse(pm2(['jlist']).trim().split('\n').pop() ?? '[]') as JlistEntry[];
       return list.filter((entry) => entry.name === appName).map((entry) => ({

@@ -35,6 +35,29 @@ export function run(command: string, args: string[], options: SpawnSyncOptions &
   return output;
 }
 
+/**
+ * Runs a command without blocking the event loop (what must happen while this process keeps sending
+ * requests, e.g. `pm2 reload` under a request stream); rejects with its output when it fails or outlives `timeoutMs`.
+ */
+export function runAsync(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} could not run: ${error.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${output.slice(-4000)}`));
+    });
+  });
+}
+
 /** Runs a command with live output (long builds), rejecting on a non-zero exit. */
 export function runLive(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -35,6 +35,10 @@ export interface StreamReport {
   seconds: number;
   /** Slowest single request, in seconds (a stall during reload shows here even without failures). */
   slowest: number;
+  /** The slowest request: its kind, lane and when it was sent (s after the stream began). */
+  slowestRequest: string;
+  /** Requests answered while `during` was still running (a stream that stalled behind it proves nothing). */
+  answeredDuring: number;
 }
 
 type Probe = { kind: string; upload?: boolean; send: (from: string) => Promise<{ ok: boolean; status: number; body: string }> };
@@ -75,7 +79,8 @@ export async function streamDuring(
       };
     }),
   ];
-  const report: StreamReport = { total: 0, failures: 0, byKind: {}, samples: [], seconds: 0, slowest: 0 };
+  const report: StreamReport = { total: 0, failures: 0, byKind: {}, samples: [], seconds: 0, slowest: 0, slowestRequest: '', answeredDuring: 0 };
+  let duringSettled = false;
   const started = performance.now();
   let stopped = false;
   const lane = async (offset: number) => {
@@ -98,7 +103,12 @@ export async function streamDuring(
       } catch (error) {
         fail(counts, `${probe.kind} -> ${(error as Error).message}`);
       }
-      report.slowest = Math.max(report.slowest, (performance.now() - sent) / 1000);
+      if (!duringSettled) report.answeredDuring += 1;
+      const took = (performance.now() - sent) / 1000;
+      if (took > report.slowest) {
+        report.slowest = took;
+        report.slowestRequest = `${probe.kind} from ${from} sent at +${((sent - started) / 1000).toFixed(1)} s`;
+      }
     }
   };
   const fail = (counts: { failed: number }, sample: string) => {
@@ -109,6 +119,7 @@ export async function streamDuring(
   const lanes = Array.from({ length: options.lanes }, (_, index) => lane(index));
   try {
     await during();
+    duringSettled = true;
     await new Promise((resolve) => setTimeout(resolve, options.tailMs));
   } finally {
     stopped = true;
