@@ -128,8 +128,10 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
   }
 
   function wake(): void {
-    if (stopped || looking) return;
-    looking = (async () => {
+    if (stopped || looking || running.size >= options.slots) return;
+    // The look starts a microtask later, once `looking` holds it: a look that ended at once (no free slot)
+    // used to clear `looking` before it was set, which then stayed set and no job was ever taken again.
+    looking = Promise.resolve().then(async () => {
       try {
         while (!stopped && running.size < options.slots) {
           const job = await store.claimNext(owner, leaseMs);
@@ -151,7 +153,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
           for (const done of waiters) done();
         }
       }
-    })();
+    });
   }
 
   async function processJob(job: StoredVideo, signal: AbortSignal): Promise<void> {
