@@ -343,6 +343,81 @@ async function checkVideo(work: string, hosts: readonly Host[], s3: S3Server, ur
     `another bucket answers AccessDeniedException, a missing key InvalidS3ObjectException (${(otherBucket as Error)?.name}, ${(missing as Error)?.name})`);
 }
 
+interface DyingJob {
+  /** Every clip uploaded for the step (each must end done). */
+  ids: string[];
+  /** The one host A's runner holds. */
+  id: string;
+  owner: string;
+  note: string;
+}
+
+async function videoRow(url: string, id: string): Promise<{ status: string; lease_owner: string | null; attempts: number; frames_done: number; frames_planned: number }> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query('SELECT status, lease_owner, attempts, frames_done, frames_planned FROM videos WHERE id = $1', [id])).rows[0];
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * A 30 s clip uploaded to host A just before it dies, until host A's runner holds one: usually the first (the
+ * upload wakes the runner of the worker that took it), but a runner of host B may claim it first; B has two
+ * job slots, so by the third upload a worker of host A holds one.
+ */
+async function startVideoOnA(work: string, hosts: readonly Host[], url: string): Promise<DyingJob> {
+  const [hostA] = hosts as [Host, Host];
+  const clipPath = join(work, 'long-clip.mp4');
+  // 5 frames a second and small: quick to make, and the job samples 2 a second anyway.
+  buildSlideshow([
+    { photo: 'raw/face_recognition_ageitgey/examples/obama.jpg', fromMs: 0, toMs: 15_000 },
+    { photo: 'raw/face_recognition_ageitgey/examples/biden.jpg', fromMs: 15_000, toMs: 30_000 },
+  ], clipPath, { width: 320, height: 180, fps: 5 });
+  const clip = readFileSync(clipPath);
+  const pidsOfA = hostA.pm2.workers().map((w) => String(w.pid));
+  const ids: string[] = [];
+  const owners: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    const form = new FormData();
+    form.append('video', new Blob([clip], { type: 'video/mp4' }), 'long-clip.mp4');
+    const uploaded = await fetch(`${hostA.base}/api/videos`, { method: 'POST', body: form });
+    const { id } = (await uploaded.json()) as { id: string };
+    expect(uploaded.status === 202, `a 30 s clip uploaded through host A before the kill answers 202 (${uploaded.status})`);
+    ids.push(id);
+    let row = await videoRow(url, id);
+    for (const t = Date.now(); row.status === 'queued' && Date.now() - t < 10_000; row = await videoRow(url, id)) await new Promise((done) => setTimeout(done, 50));
+    const owner = row.lease_owner ?? 'nobody';
+    owners.push(owner);
+    if (pidsOfA.includes(owner.split(':').at(-1) ?? '')) {
+      return { ids, id, owner, note: `held by host A's ${owner} (${row.frames_done} of ${row.frames_planned} frames); claims: ${owners.join(', ')}` };
+    }
+  }
+  throw new Error(`no runner of host A (${pidsOfA.join(', ')}) took any of 3 clips uploaded to it: ${owners.join(', ')}`);
+}
+
+/**
+ * The video job host A held when it died: host B takes it over once the lease (15 s) runs out, resumes it
+ * from the stored frames and finishes it; nothing vanishes (nor does a job host B held from the start).
+ */
+async function checkVideoTakeover(job: DyingJob, hosts: readonly Host[], url: string): Promise<void> {
+  const [, hostB] = hosts as [Host, Host];
+  const atStart = await videoRow(url, job.id);
+  const started = Date.now();
+  for (const id of job.ids) {
+    const { final } = await followVideo(hostB, id, 120_000);
+    const row = await videoRow(url, id);
+    expect(final.status === 'done' && row.frames_done === row.frames_planned,
+      `the video job ${id}, running at the kill, is done, read through host B (${final.status}, ${row.frames_done} of ${row.frames_planned} frames)`);
+  }
+  const row = await videoRow(url, job.id);
+  const doneByB = readFileSync(hostB.logFile, 'utf8').split('\n').some((line) => line.includes(job.id) && line.includes('"msg":"video: done"'));
+  figures.push(`video job of the killed host: ${job.note}; at the kill's end ${atStart.status} with ${atStart.frames_done} of ${atStart.frames_planned} frames stored; done by host B ${Date.now() - started} ms later, attempt ${row.attempts}`);
+  expect(atStart.status === 'processing' && row.attempts >= 2 && doneByB,
+    `host A held a video job when it died (${job.owner}): host B took it over once the lease ran out, resumed it and finished it (attempt ${row.attempts})`);
+}
+
 interface Sent {
   started: number;
   ended: number;
@@ -481,7 +556,9 @@ async function main(): Promise<number> {
     await step('results read and deleted through the other host', () => checkCrossHost(created, hosts));
     await step('video through host A, followed and deleted through host B', () => checkVideo(work, hosts, s3!, postgres!.url));
     await step('gallery change on host A reaches host B within 2 s', () => checkGallery(work, hosts, postgres!.url));
+    const dying = await step('a video job running on host A', () => startVideoOnA(work, hosts, postgres!.url));
     await step('kill -9 of host A under a request stream', () => checkKill(base, hosts));
+    await step('the dead host\'s video job taken over by host B', () => checkVideoTakeover(dying, hosts, postgres!.url));
   } catch (error) {
     failure = error;
   }
