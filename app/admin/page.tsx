@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
+import { listPageHref, readListSearch, type SearchParams } from '@/app/_lib/list-search';
 import { AdminHeader } from '@/components/admin/admin-header';
 import { OriginBadges } from '@/components/admin/origin-badges';
 import { listPeople } from '@/lib/use-cases/admin-people';
@@ -10,25 +10,9 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'People' };
 
 const PAGE_SIZE = 30;
-const searchSchema = z.object({
-  q: z.string().max(100).catch(''),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
-});
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-function pageHref(query: string, page: number): string {
-  const params = new URLSearchParams();
-  if (query) params.set('q', query);
-  if (page > 1) params.set('page', String(page));
-  const search = params.toString();
-  return search ? `/admin?${search}` : '/admin';
-}
-
-export default async function AdminPeoplePage({ searchParams }: Props) {
-  const raw = await searchParams;
-  const { q: query, page } = searchSchema.parse({ q: raw.q ?? '', page: raw.page ?? 1 });
-  await requireAdminPage(pageHref(query, page));
+export default async function AdminPeoplePage({ searchParams }: { searchParams: SearchParams }) {
+  const { query, page } = await readListSearch(searchParams);
+  await requireAdminPage(listPageHref('/admin', query, page));
   const list = await listPeople({ query, page, pageSize: PAGE_SIZE });
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
   return (
@@ -71,9 +55,9 @@ export default async function AdminPeoplePage({ searchParams }: Props) {
       </ul>
       {pages > 1 ? (
         <nav aria-label="Pages" className="mt-6 flex items-center justify-between text-sm text-slate-700">
-          {list.page > 1 ? <Link href={pageHref(query, list.page - 1)} className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-100" rel="prev">Previous</Link> : <span />}
+          {list.page > 1 ? <Link href={listPageHref('/admin', query, list.page - 1)} className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-100" rel="prev">Previous</Link> : <span />}
           <span>Page {list.page} of {pages}</span>
-          {list.page < pages ? <Link href={pageHref(query, list.page + 1)} className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-100" rel="next">Next</Link> : <span />}
+          {list.page < pages ? <Link href={listPageHref('/admin', query, list.page + 1)} className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-100" rel="next">Next</Link> : <span />}
         </nav>
       ) : null}
     </main>

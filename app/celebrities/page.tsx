@@ -1,30 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
+import { listPageHref, readListSearch, type SearchParams } from '@/app/_lib/list-search';
 import { listKnownCelebrities } from '@/lib/use-cases/celebrities';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Who can be recognized' };
 
 const PAGE_SIZE = 48;
-const searchSchema = z.object({
-  q: z.string().max(100).catch(''),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
-});
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-function pageHref(query: string, page: number): string {
-  const params = new URLSearchParams();
-  if (query) params.set('q', query);
-  if (page > 1) params.set('page', String(page));
-  const search = params.toString();
-  return search ? `/celebrities?${search}` : '/celebrities';
-}
-
-export default async function CelebritiesPage({ searchParams }: Props) {
-  const raw = await searchParams;
-  const { q: query, page } = searchSchema.parse({ q: raw.q ?? '', page: raw.page ?? 1 });
+export default async function CelebritiesPage({ searchParams }: { searchParams: SearchParams }) {
+  const { query, page } = await readListSearch(searchParams);
   const list = await listKnownCelebrities({ query, page, pageSize: PAGE_SIZE });
   return (
     <main className="mx-auto w-full max-w-4xl px-4 py-10">
@@ -82,9 +66,9 @@ function Pager({ query, page, pages }: { query: string; page: number; pages: num
   const linkClass = 'rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-100';
   return (
     <nav aria-label="Pages" className="mt-6 flex items-center justify-between text-sm text-slate-700">
-      {page > 1 ? <Link href={pageHref(query, page - 1)} className={linkClass} rel="prev">Previous</Link> : <span />}
+      {page > 1 ? <Link href={listPageHref('/celebrities', query, page - 1)} className={linkClass} rel="prev">Previous</Link> : <span />}
       <span>Page {page} of {pages}</span>
-      {page < pages ? <Link href={pageHref(query, page + 1)} className={linkClass} rel="next">Next</Link> : <span />}
+      {page < pages ? <Link href={listPageHref('/celebrities', query, page + 1)} className={linkClass} rel="next">Next</Link> : <span />}
     </nav>
   );
 }
