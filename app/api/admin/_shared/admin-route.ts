@@ -4,6 +4,7 @@ import { readBodyWithLimit } from '@/lib/http/body-limit';
 import { requireAdmin } from '@/lib/use-cases/admin-session';
 import { publicOrigin } from '@/app/_lib/public-origin';
 import type { z } from 'zod';
+import { personIdSchema } from '../schema';
 
 /**
  * An /api/admin route: apiRoute (request id, JSON errors, metrics) plus the admin check before anything
@@ -18,6 +19,13 @@ export function adminRoute<Context>(route: string, handler: (request: Request, c
     response.headers.set('cache-control', 'no-store');
     return response;
   });
+}
+
+/** The route's `[id]` as a person id; 404 when it cannot be one. */
+export function personIdParam(params: { id: string }): string {
+  const parsed = personIdSchema.safeParse(params.id);
+  if (!parsed.success) throw new AppError('not_found', 'No person with this id.');
+  return parsed.data;
 }
 
 /** The request's JSON body checked against `schema`; 400 invalid_input with the first problem otherwise. */
