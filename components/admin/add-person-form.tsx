@@ -1,16 +1,11 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useState, type DragEvent, type FormEvent } from 'react';
+import { useId, useState, type DragEvent, type FormEvent } from 'react';
+import { filesOf, usePastedFiles } from '@/components/upload/use-pasted-files';
 import { AdminApiError, adminFetch, errorMessage } from './admin-api';
 import { PhotoCard } from './photo-card';
 import { MAX_PHOTOS, usePhotoSet } from './use-photo-set';
-
-function filesOf(data: DataTransfer | null): File[] {
-  if (!data) return [];
-  const files = [...data.files];
-  return files.length ? files : [...data.items].filter((item) => item.kind === 'file').map((item) => item.getAsFile()).filter((f): f is File => f !== null);
-}
 
 /**
  * Add a person (or photos of someone known) from 1-20 photos: drop, paste (anywhere on the page) or pick
@@ -25,23 +20,7 @@ export function AddPersonForm({ person }: { person?: { id: string; name: string 
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
-  useEffect(() => {
-    const onPaste = (event: ClipboardEvent) => {
-      const pasted = filesOf(event.clipboardData);
-      if (pasted.length === 0) return;
-      event.preventDefault();
-      add(pasted);
-    };
-    const swallow = (event: Event) => event.preventDefault();
-    window.addEventListener('paste', onPaste);
-    window.addEventListener('dragover', swallow);
-    window.addEventListener('drop', swallow);
-    return () => {
-      window.removeEventListener('paste', onPaste);
-      window.removeEventListener('dragover', swallow);
-      window.removeEventListener('drop', swallow);
-    };
-  }, [add]);
+  usePastedFiles(add);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

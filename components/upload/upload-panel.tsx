@@ -1,16 +1,12 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { limits } from '@/lib/limits';
 import { acceptedTypes, formatBytes } from './prepare-photo';
 import { isVideoFile, videoTypes, type VideoLimits } from './prepare-video';
+import { filesOf, usePastedFiles } from './use-pasted-files';
 import { UploadStatus } from './upload-status';
 import { usePhotoUpload } from './use-photo-upload';
-
-function firstFile(data: DataTransfer | null): File | null {
-  if (!data) return null;
-  return data.files[0] ?? [...data.items].find((item) => item.kind === 'file')?.getAsFile() ?? null;
-}
 
 /**
  * Pick, drop or paste a photo, or a video (`videoLimits` from the server turns videos on): it is previewed
@@ -27,24 +23,8 @@ export function UploadPanel({ videoLimits }: { videoLimits?: VideoLimits } = {})
   const working = phase.name === 'shrinking' || phase.name === 'uploading' || phase.name === 'recognizing' || phase.name === 'done';
 
   // Paste works anywhere on the page, not only when the drop zone has focus.
-  useEffect(() => {
-    const onPaste = (event: ClipboardEvent) => {
-      const pasted = firstFile(event.clipboardData);
-      if (!pasted) return;
-      event.preventDefault();
-      choose(pasted);
-    };
-    // A photo dropped beside the zone must not make the browser navigate away to it.
-    const swallow = (event: Event) => event.preventDefault();
-    window.addEventListener('paste', onPaste);
-    window.addEventListener('dragover', swallow);
-    window.addEventListener('drop', swallow);
-    return () => {
-      window.removeEventListener('paste', onPaste);
-      window.removeEventListener('dragover', swallow);
-      window.removeEventListener('drop', swallow);
-    };
-  }, [choose]);
+  const choosePasted = useCallback((files: File[]) => choose(files[0]), [choose]);
+  usePastedFiles(choosePasted);
 
   // After a problem worth retrying, keyboard users land on the retry button.
   useEffect(() => {
@@ -54,7 +34,7 @@ export function UploadPanel({ videoLimits }: { videoLimits?: VideoLimits } = {})
   const onDrop = (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
     setDragging(false);
-    choose(firstFile(event.dataTransfer));
+    choose(filesOf(event.dataTransfer)[0]);
   };
 
   return (
