@@ -1,6 +1,6 @@
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { e2eAdminToken } from '../support/paths';
-import type { FilePayload } from './home-page';
+import { pasteOnBody, type FilePayload } from './home-page';
 
 /** Signs this browser context in through the API (the same cookie the sign-in form gets). */
 export async function signInByApi(page: Page): Promise<void> {
@@ -66,15 +66,7 @@ export class AddPersonPage {
 
   /** A real ClipboardEvent('paste') carrying the photo, dispatched on the page body. */
   async pastePhoto(file: FilePayload): Promise<void> {
-    await this.page.evaluate(
-      ({ base64, name, mimeType }) => {
-        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-        const clipboardData = new DataTransfer();
-        clipboardData.items.add(new File([bytes], name, { type: mimeType }));
-        document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
-      },
-      { base64: file.buffer.toString('base64'), name: file.name, mimeType: file.mimeType },
-    );
+    await pasteOnBody(this.page, file);
   }
 
   async pickPhotos(files: FilePayload[]): Promise<void> {

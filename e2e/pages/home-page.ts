@@ -7,6 +7,19 @@ export interface FilePayload {
 }
 
 /** The home page: pick, drop or paste a photo; it is sent for recognition at once. */
+/** A real ClipboardEvent('paste') whose clipboardData holds `file`, dispatched on the page body (bubbling, as a user's Ctrl+V). */
+export async function pasteOnBody(page: Page, file: FilePayload): Promise<void> {
+  await page.evaluate(
+    ({ base64, name, mimeType }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const clipboardData = new DataTransfer();
+      clipboardData.items.add(new File([bytes], name, { type: mimeType }));
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+    },
+    { base64: file.buffer.toString('base64'), name: file.name, mimeType: file.mimeType },
+  );
+}
+
 export class HomePage {
   readonly heading: Locator;
   readonly chooseButton: Locator;
@@ -58,15 +71,7 @@ export class HomePage {
 
   /** A real ClipboardEvent('paste') whose clipboardData holds the photo, dispatched on the page body. */
   async pasteFile(file: FilePayload): Promise<void> {
-    await this.page.evaluate(
-      ({ base64, name, mimeType }) => {
-        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-        const clipboardData = new DataTransfer();
-        clipboardData.items.add(new File([bytes], name, { type: mimeType }));
-        document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
-      },
-      { base64: file.buffer.toString('base64'), name: file.name, mimeType: file.mimeType },
-    );
+    await pasteOnBody(this.page, file);
   }
 
   async expectProblem(title: string | RegExp): Promise<void> {
