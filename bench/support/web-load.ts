@@ -96,7 +96,10 @@ export function loadPlotSvg(levels: readonly LoadLevel[], title: string): string
   const height = 360;
   const pad = { left: 56, right: 20, top: 36, bottom: 44 };
   const maxX = Math.ceil((Math.max(...levels.map((l) => l.offeredPerSecond)) * 1.05) / 10) * 10;
-  const maxY = Math.ceil((Math.max(...levels.map((l) => l.p99Ms)) * 1.05) / 200) * 200;
+  const highest = Math.max(...levels.map((l) => l.p99Ms)) * 1.05;
+  // At most ~10 gridlines whatever the latencies reach.
+  const yStep = [100, 200, 500, 1000, 2000, 5000].find((step) => highest / step <= 10) ?? 10_000;
+  const maxY = Math.ceil(highest / yStep) * yStep;
   const x = (v: number) => pad.left + (v / maxX) * (width - pad.left - pad.right);
   const y = (v: number) => height - pad.bottom - (v / maxY) * (height - pad.top - pad.bottom);
   const line = (key: 'p50Ms' | 'p99Ms', color: string) => {
@@ -106,7 +109,7 @@ export function loadPlotSvg(levels: readonly LoadLevel[], title: string): string
   };
   const ticks = (max: number, count: number) => Array.from({ length: count + 1 }, (_, i) => (max / count) * i);
   const xTicks = ticks(maxX, maxX / 10).map((v) => `<text x="${x(v).toFixed(1)}" y="${height - pad.bottom + 16}" font-size="11" text-anchor="middle">${v.toFixed(0)}</text>`).join('');
-  const yTicks = ticks(maxY, maxY / 200).map((v) => `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${v.toFixed(0)}</text><line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e2e8f0"/>`).join('');
+  const yTicks = ticks(maxY, maxY / yStep).map((v) => `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${v.toFixed(0)}</text><line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e2e8f0"/>`).join('');
   const labels = levels.map((l) => `<text x="${x(l.offeredPerSecond).toFixed(1)}" y="${(y(l.p99Ms) - 8).toFixed(1)}" font-size="10" text-anchor="middle" fill="#64748b">${l.uploadsPerSecond.toFixed(0)}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
