@@ -3,6 +3,7 @@ import { recognizeCelebritiesResultSchema, type RecognizeCelebritiesResult } fro
 import { log } from '../observability/log';
 import { isRecognitionId, newRecognitionId } from './ids';
 import type { ObjectStorage } from './objects';
+import { removeOrphanObjects } from './orphan-objects';
 import type { PgDatabase } from './postgres-db';
 import { lookalikesJson, storedLookalikes } from './lookalikes';
 import type { NewRecognition, RecognitionStore, StoredRecognition } from './types';
@@ -161,23 +162,7 @@ export function createPostgresStore(db: PgDatabase, objects: ObjectStorage): Rec
     },
     runScheduled: (job, work) => db.exclusive(job, work),
     async sweepOrphans(writtenBefore) {
-      let removed = 0;
-      for (const prefix of [PHOTOS, FACES]) {
-        for await (const page of objects.list(prefix)) {
-          const old = page.filter((o) => o.lastModified < writtenBefore);
-          const ids = [...new Set(old.map((o) => idOfKey(o.key)).filter((id): id is string => id !== null))];
-          if (ids.length === 0) continue;
-          const { rows } = await db.query<{ id: string }>('SELECT id FROM recognitions WHERE id = ANY($1::text[])', [ids]);
-          const kept = new Set(rows.map((r) => r.id));
-          const orphans = old.filter((o) => {
-            const id = idOfKey(o.key);
-            return id !== null && !kept.has(id);
-          });
-          if (orphans.length === 0) continue;
-          await objects.remove(orphans.map((o) => o.key));
-          removed += orphans.length;
-        }
-      }
+      const removed = await removeOrphanObjects(db, objects, { prefixes: [PHOTOS, FACES], table: 'recognitions', idOfKey }, writtenBefore);
       if (removed > 0) log.info({ removed, objects: objects.description }, 'store: objects without a result removed');
       return removed;
     },

@@ -11,6 +11,7 @@ import type { VideoProbe } from '../video/ffmpeg';
 import type { VideoAnalysis } from '../video/types';
 import { isRecognitionId, newRecognitionId } from './ids';
 import type { ObjectStorage } from './objects';
+import { removeOrphanObjects } from './orphan-objects';
 import type { PgDatabase } from './postgres-db';
 import { decodeFaces, encodeFaces } from './video-codec';
 import type { NewVideo, StoredVideo, VideoRecognitionJob, VideoStatus, VideoStore } from './video-types';
@@ -335,21 +336,7 @@ export function createPostgresVideoStore(db: PgDatabase, objects: ObjectStorage,
     },
     getRecognitionJobByToken: jobByToken,
     async sweepOrphans(writtenBefore) {
-      let removed = 0;
-      for await (const page of objects.list(VIDEOS)) {
-        const old = page.filter((o) => o.lastModified < writtenBefore);
-        const ids = [...new Set(old.map((o) => idOfKey(o.key)).filter((id): id is string => id !== null))];
-        if (ids.length === 0) continue;
-        const { rows } = await db.query<{ id: string }>('SELECT id FROM videos WHERE id = ANY($1::text[])', [ids]);
-        const kept = new Set(rows.map((r) => r.id));
-        const orphans = old.filter((o) => {
-          const id = idOfKey(o.key);
-          return id !== null && !kept.has(id);
-        });
-        if (orphans.length === 0) continue;
-        await objects.remove(orphans.map((o) => o.key));
-        removed += orphans.length;
-      }
+      const removed = await removeOrphanObjects(db, objects, { prefixes: [VIDEOS], table: 'videos', idOfKey }, writtenBefore);
       if (removed > 0) log.info({ removed, objects: objects.description }, 'store: video objects without a row removed');
       return removed;
     },
