@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { log } from '../observability/log';
+import { isProcessAlive } from '../process-alive';
 import type { VideoProbe } from '../video/ffmpeg';
 import type { VideoAnalysis } from '../video/types';
 import { isRecognitionId, newRecognitionId } from './ids';
@@ -87,15 +88,6 @@ const toJob = (row: JobRow): VideoRecognitionJob => ({
   jobId: row.job_id, videoId: row.video_id, createdAt: row.created_at.toISOString(), clientRequestToken: row.client_request_token, jobTag: row.job_tag, source: row.source,
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Videos shared by every host: rows in PostgreSQL (videos, video_frames, video_recognition_jobs; migration
  * 4), the video, its poster and best faces in the object storage (the S3 bucket, or PostgreSQL's
@@ -115,7 +107,7 @@ export function createPostgresVideoStore(db: PgDatabase, objects: ObjectStorage,
   mkdirSync(cache, { recursive: true });
   // Copies left by processes of this host that are gone (a crash): their jobs are fetched again by whoever takes them.
   for (const name of readdirSync(cacheRoot)) {
-    if (name !== String(process.pid) && !isAlive(Number(name))) rmSync(join(cacheRoot, name), { recursive: true, force: true });
+    if (name !== String(process.pid) && !isProcessAlive(Number(name))) rmSync(join(cacheRoot, name), { recursive: true, force: true });
   }
   // Uploads a crash cut short (an upload in progress in another worker is younger than an hour).
   for (const name of readdirSync(incoming)) {

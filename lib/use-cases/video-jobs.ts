@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { cropFace } from '../images/crop';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
+import { isProcessAlive } from '../process-alive';
 import { getRecognizer, type Recognizer } from '../recognizer';
 import { onShutdown } from '../shutdown';
 import { getVideoStore, type LocalVideoCopy, type StoredVideo, type VideoStore } from '../store';
@@ -69,15 +70,6 @@ export interface VideoJobRunner {
   readonly owner: string;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Frames decoded at once for the best-face thumbnails (each is one short ffmpeg run, mostly start-up). */
 const THUMBNAIL_FRAMES_AT_ONCE = 3;
 
@@ -120,7 +112,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
     const host = hostname();
     for (const { id, owner: holder } of await store.processingOwners()) {
       const [holderHost, pid] = (holder ?? '').split(':');
-      if (holder && holder !== owner && holderHost === host && !isAlive(Number(pid))) {
+      if (holder && holder !== owner && holderHost === host && !isProcessAlive(Number(pid))) {
         log.warn({ videoId: id, deadOwner: holder }, 'video: taking over a job of a process that is gone');
         await store.expireLease(id, holder);
       }
