@@ -6,16 +6,14 @@
  * - strangers: every photo 1-16 of 15 other pins_105 people found in no other set, and the one photo of
  *   up to 1,200 LFW people with a single photo who are not among the held-out strangers (which ones: `fold`).
  */
-import { normalizeName } from '../../lib/gallery';
-import { splitHeldOut, type Probe } from './held-out';
-import { DISPLAY_NAMES, type SourcePhoto } from './sources';
+import { keyOf, peopleBySet, splitHeldOut, type Probe } from './held-out';
+import type { SourcePhoto } from './sources';
 
 const DEV_PINS_STRANGERS = 15;
 const DEV_LFW_STRANGERS = 1200;
 const DEV_ENROL = 10;
 const DEV_LAST_PROBE = 16;
 
-const keyOf = (p: SourcePhoto) => normalizeName(DISPLAY_NAMES[p.name] ?? p.name);
 
 /**
  * `fold` (0, 1, …) picks which pins_105 people and LFW singles are the strangers: folds rotate them, so
@@ -26,14 +24,7 @@ export function splitDevelopment(photos: readonly SourcePhoto[], fold = 0): { tr
   const heldOutPaths = new Set(heldOut.probes.map((p) => p.path));
   const byPath = new Map(photos.map((p) => [p.path, p]));
   const heldOutStrangers = new Set(heldOut.probes.filter((p) => p.expected === null).flatMap((p) => { const photo = byPath.get(p.path); return photo ? [keyOf(photo)] : []; }));
-  const pinsByPerson = new Map<string, SourcePhoto[]>();
-  const elsewhere = new Set<string>();
-  const lfwCount = new Map<string, number>();
-  for (const p of photos) {
-    if (p.set === 'pins_105') pinsByPerson.set(keyOf(p), [...(pinsByPerson.get(keyOf(p)) ?? []), p]);
-    else elsewhere.add(keyOf(p));
-    if (p.set === 'lfw') lfwCount.set(keyOf(p), (lfwCount.get(keyOf(p)) ?? 0) + 1);
-  }
+  const { pinsByPerson, elsewhere, lfwCount } = peopleBySet(photos);
   const candidates = [...pinsByPerson.keys()].filter((k) => !elsewhere.has(k) && !heldOutStrangers.has(k)).sort();
   const step = Math.max(1, Math.floor(candidates.length / DEV_PINS_STRANGERS));
   const pinsStrangers = new Set(candidates.filter((_, i) => i % step === fold % step).slice(0, DEV_PINS_STRANGERS));

@@ -23,10 +23,11 @@ export interface Probe {
 /** LFW lists a few people twice, in two name orders (Chyung Dai-chul, Dai-chul Chyung): the same tokens. */
 const tokensOf = (key: string) => key.split(' ').sort().join(' ');
 
-const keyOf = (p: SourcePhoto) => normalizeName(DISPLAY_NAMES[p.name] ?? p.name);
+/** A person's key across sets: the normalised display name. */
+export const keyOf = (p: SourcePhoto) => normalizeName(DISPLAY_NAMES[p.name] ?? p.name);
 
-/** The trial pack's photos and the probes (see the header): fixed by the data, not drawn at random. */
-export function splitHeldOut(photos: readonly SourcePhoto[], enrol: number): { trial: SourcePhoto[]; probes: Probe[] } {
+/** Per person: their pins_105 photos, whether any other set holds them, and how many LFW photos they have. */
+export function peopleBySet(photos: readonly SourcePhoto[]): { pinsByPerson: Map<string, SourcePhoto[]>; elsewhere: Set<string>; lfwCount: Map<string, number> } {
   const pinsByPerson = new Map<string, SourcePhoto[]>();
   const elsewhere = new Set<string>();
   const lfwCount = new Map<string, number>();
@@ -35,6 +36,12 @@ export function splitHeldOut(photos: readonly SourcePhoto[], enrol: number): { t
     else elsewhere.add(keyOf(p));
     if (p.set === 'lfw') lfwCount.set(keyOf(p), (lfwCount.get(keyOf(p)) ?? 0) + 1);
   }
+  return { pinsByPerson, elsewhere, lfwCount };
+}
+
+/** The trial pack's photos and the probes (see the header): fixed by the data, not drawn at random. */
+export function splitHeldOut(photos: readonly SourcePhoto[], enrol: number): { trial: SourcePhoto[]; probes: Probe[] } {
+  const { pinsByPerson, elsewhere, lfwCount } = peopleBySet(photos);
   const onlyPins = [...pinsByPerson.keys()].filter((k) => !elsewhere.has(k)).sort();
   const step = Math.floor(onlyPins.length / STRANGER_PINS_PEOPLE);
   const pinsStrangers = new Set(onlyPins.filter((_, i) => i % step === Math.floor(step / 2)).slice(0, STRANGER_PINS_PEOPLE));
