@@ -107,6 +107,10 @@ interface PoolWorker {
   loads: Map<string, Request>;
   /** Told to die (fault drill): gets no new runs. */
   draining: boolean;
+  /** Runs posted to the thread and not yet answered (at most RUNS_POSTED_PER_WORKER). */
+  runsPosted: number;
+  /** Runs waiting here for the thread, in order: still in the main thread, so a stopped recognition's are dropped. */
+  runWaiters: Array<() => void>;
   /** Called when the thread exits (the host starts another unless it is closing). */
   onExit?: (code: number) => void;
 }
@@ -129,7 +133,7 @@ function startWorker(intraOpThreads: number, into?: PoolWorker): Promise<PoolWor
   });
   const entry: PoolWorker = into
     ? Object.assign(into, { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set<string>(), draining: false })
-    : { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set(), loads: new Map(), draining: false };
+    : { worker, inflight: 0, backlog: 0, pending: new Map(), alive: true, models: new Set(), loads: new Map(), draining: false, runsPosted: 0, runWaiters: [] };
   const pending = entry.pending;
   const fail = (error: Error) => {
     entry.alive = false;
@@ -181,6 +185,29 @@ function send(entry: PoolWorker, request: Request): Promise<Reply> {
     else if (request.type === 'close') entry.loads.clear();
     return reply;
   });
+}
+
+/**
+ * Runs posted to one thread at a time: the one it is running and the next, so it never waits for the main
+ * thread. The rest wait here: once posted, a run cannot be taken back, and a 64-face photo stopped at its
+ * deadline used to leave all its runs queued in the thread, holding up the next photo for seconds.
+ */
+const RUNS_POSTED_PER_WORKER = 2;
+
+/** Waits until `entry` may take another run. */
+function runTurn(entry: PoolWorker): Promise<void> {
+  if (entry.runsPosted < RUNS_POSTED_PER_WORKER) {
+    entry.runsPosted += 1;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => entry.runWaiters.push(resolve));
+}
+
+/** Hands the finished run's turn to the next waiting run, if any. */
+function passTurn(entry: PoolWorker): void {
+  const next = entry.runWaiters.shift();
+  if (next) next();
+  else entry.runsPosted -= 1;
 }
 
 /** Longest a run waits for a thread that can take it (while a dead one is started again), ms. */
@@ -281,7 +308,15 @@ export async function createWorkerHost(options: { workers: number; intraOpThread
     const cost = expectedMs.get(path) ?? 1;
     worker.backlog += cost;
     try {
-      const reply = await send(worker, { type: 'run', path, feeds, outputs });
+      await runTurn(worker);
+      let reply: Reply;
+      try {
+        // Stopped while it waited for its turn: never sent.
+        throwIfCancelled();
+        reply = await send(worker, { type: 'run', path, feeds, outputs });
+      } finally {
+        passTurn(worker);
+      }
       if (reply.ms !== undefined) expectedMs.set(path, expectedMs.has(path) ? 0.8 * cost + 0.2 * reply.ms : reply.ms);
       return reply.outputs ?? {};
     } finally {
