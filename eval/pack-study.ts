@@ -1,5 +1,5 @@
 /**
- * npm run eval:pack-study -- [--split dev|held-out] [--fold 0] [--out file.jsonl]
+ * npm run eval:pack-study -- [--split dev|held-out] [--fold 0] [--top 3] [--out file.jsonl]
  * Lab tool for policy studies: for every probe photo of a split (eval/pack/dev-split.ts for choosing,
  * eval/pack/held-out.ts only for reporting), every face's ranking against the trial pack and its quality
  * signs, one JSON line a photo. Reads the embedding cache eval:pack fills.
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       split: { type: 'string', default: 'dev' },
       fold: { type: 'string', default: '0' },
       out: { type: 'string', default: '/tmp/pack-study.jsonl' },
+      top: { type: 'string', default: '3' },
     },
   });
   const datasets = resolve(values.datasets);
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     const photo = faces.get(probe.path);
     const subject = photo ? pickSubjectFace(photo.faces, photo.width, photo.height) : undefined;
     const out = (photo?.faces ?? []).map((face) => {
-      const ranked = searchPeople(index, face.embedding).slice(0, 3);
+      const ranked = searchPeople(index, face.embedding).slice(0, Number(values.top));
       const [l, r, n] = face.five;
       const eyes = l && r ? Math.hypot(r.x - l.x, r.y - l.y) : 0;
       const yaw = l && r && n && eyes > 0 ? (n.x - (l.x + r.x) / 2) / eyes : 0;
