@@ -26,6 +26,8 @@ async function main(): Promise<void> {
       top: { type: 'string', default: '3' },
     },
   });
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a whole number ≥ 1, got ${values.top}`);
   const datasets = resolve(values.datasets);
   const modelDir = resolve(values.models);
   const photos = await listPackSources(datasets);
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
     const photo = faces.get(probe.path);
     const subject = photo ? pickSubjectFace(photo.faces, photo.width, photo.height) : undefined;
     const out = (photo?.faces ?? []).map((face) => {
-      const ranked = searchPeople(index, face.embedding).slice(0, Number(values.top));
+      const ranked = searchPeople(index, face.embedding).slice(0, top);
       const [l, r, n] = face.five;
       const eyes = l && r ? Math.hypot(r.x - l.x, r.y - l.y) : 0;
       const yaw = l && r && n && eyes > 0 ? (n.x - (l.x + r.x) / 2) / eyes : 0;
