@@ -44,6 +44,17 @@ afterAll(async () => {
   await app?.stop();
 });
 
+/** Resolves once the gauge reads `value`; fails the test after 5 s so a wrong state cannot pass unnoticed. */
+async function untilMetric(name: string, value: number): Promise<void> {
+  const giveUpAt = Date.now() + 5_000;
+  let last = await metricValue(app.baseUrl, name);
+  while (last !== value) {
+    if (Date.now() > giveUpAt) throw new Error(`${name} stayed at ${last}, expected ${value}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    last = await metricValue(app.baseUrl, name);
+  }
+}
+
 const rows = () => {
   const db = new Database(join(DATA_DIR, 'recognitions.sqlite'), { readonly: true });
   try {
@@ -67,10 +78,11 @@ describe('deadlines (issue #21 item 3)', () => {
   it('cancels the queued recognition of a client that went away: it never runs and nothing is stored', async () => {
     const before = rows();
     const running = uploadFrom(app.baseUrl, crowd);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Poll the admission gauges rather than sleep: on a loaded box fixed sleeps raced the 1 s deadline.
+    await untilMetric('cf_admission_running', 1);
     const queued = await holdUpload(app.baseUrl, photo);
     queued.finish();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilMetric('cf_admission_queued', 1);
     queued.abort();
     expect((await running).status).toBe(504);
     await new Promise((resolve) => setTimeout(resolve, 500));
