@@ -19,10 +19,10 @@ export const LEASE_MS = 15_000;
 /** Takes on a job at most this many times (a video that keeps killing its process fails instead of looping). */
 export const MAX_ATTEMPTS = 3;
 /** Frames recognized at once by one job: two keep both engine workers busy while ffmpeg decodes ahead. */
-const FRAMES_IN_FLIGHT = 2;
+export const FRAMES_IN_FLIGHT = 2;
 /** Stored progress at least this often (and every CHECKPOINT_FRAMES frames). */
 const CHECKPOINT_MS = 1_000;
-const CHECKPOINT_FRAMES = 8;
+export const CHECKPOINT_FRAMES = 8;
 const POLL_MS = 1_000;
 
 /** Recognizes the faces of one frame (JPEG): the local recognizer with identity vectors, or any Recognizer without. */

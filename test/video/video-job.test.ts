@@ -18,7 +18,7 @@ import { createPostgresVideoStore } from '@/lib/store/postgres-video-store';
 import { createS3Objects } from '@/lib/store/s3-objects';
 import { createSqliteVideoStore } from '@/lib/store/video-store';
 import type { VideoStore } from '@/lib/store/video-types';
-import { createVideoJobRunner, frameRecognizerFor, type FrameRecognizer } from '@/lib/use-cases/video-jobs';
+import { CHECKPOINT_FRAMES, createVideoJobRunner, FRAMES_IN_FLIGHT, frameRecognizerFor, type FrameRecognizer } from '@/lib/use-cases/video-jobs';
 import { extractFrame, probeVideo } from '@/lib/video/ffmpeg';
 import { framesPlanned } from '@/lib/video/sampling';
 import { startPostgres, type PostgresServer } from '../support/postgres-server';
@@ -122,7 +122,9 @@ describe.each(backends)('a video job on a clip built from dataset photos, %s', (
     expect(video.framesDone).toBeGreaterThanOrEqual(planned - 1);
     // The second runner resumed where the stored frames end instead of starting over.
     expect(secondRunnerFrames).toBeLessThanOrEqual(planned - stopped!.framesDone + 1);
-    expect(firstRunnerFrames + secondRunnerFrames).toBeLessThan(planned + 4);
+    // A crash loses at most the frames recognized since the last checkpoint (a fast host gets that far
+    // between the test's poll and the crash), never the stored ones.
+    expect(firstRunnerFrames + secondRunnerFrames).toBeLessThanOrEqual(planned + 1 + CHECKPOINT_FRAMES + FRAMES_IN_FLIGHT);
 
     const persons = video.result!.persons;
     const truth = truthOf(recognitionSlides);
