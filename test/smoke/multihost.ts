@@ -363,18 +363,19 @@ async function videoRow(url: string, id: string): Promise<{ status: string; leas
 }
 
 /**
- * A 30 s clip uploaded to host A just before it dies, until host A's runner holds one: usually the first (the
+ * An 8-minute clip uploaded to host A just before it dies, until host A's runner holds one: usually the first (the
  * upload wakes the runner of the worker that took it), but a runner of host B may claim it first; B has two
  * job slots, so by the third upload a worker of host A holds one.
  */
 async function startVideoOnA(work: string, hosts: readonly Host[], url: string): Promise<DyingJob> {
   const [hostA] = hosts as [Host, Host];
   const clipPath = join(work, 'long-clip.mp4');
-  // 5 frames a second and small: quick to make, and the job samples 2 a second anyway.
+  // 8 minutes (960 sampled frames): a fast host did a 30 s clip's 60 frames before the kill. 1 frame a
+  // second and small: quick to make, and the job samples 2 a second anyway.
   buildSlideshow([
-    { photo: 'raw/face_recognition_ageitgey/examples/obama.jpg', fromMs: 0, toMs: 15_000 },
-    { photo: 'raw/face_recognition_ageitgey/examples/biden.jpg', fromMs: 15_000, toMs: 30_000 },
-  ], clipPath, { width: 320, height: 180, fps: 5 });
+    { photo: 'raw/face_recognition_ageitgey/examples/obama.jpg', fromMs: 0, toMs: 240_000 },
+    { photo: 'raw/face_recognition_ageitgey/examples/biden.jpg', fromMs: 240_000, toMs: 480_000 },
+  ], clipPath, { width: 320, height: 180, fps: 1 });
   const clip = readFileSync(clipPath);
   const pidsOfA = hostA.pm2.workers().map((w) => String(w.pid));
   const ids: string[] = [];
@@ -384,7 +385,7 @@ async function startVideoOnA(work: string, hosts: readonly Host[], url: string):
     form.append('video', new Blob([clip], { type: 'video/mp4' }), 'long-clip.mp4');
     const uploaded = await fetch(`${hostA.base}/api/videos`, { method: 'POST', body: form });
     const { id } = (await uploaded.json()) as { id: string };
-    expect(uploaded.status === 202, `a 30 s clip uploaded through host A before the kill answers 202 (${uploaded.status})`);
+    expect(uploaded.status === 202, `an 8-minute clip uploaded through host A before the kill answers 202 (${uploaded.status})`);
     ids.push(id);
     let row = await videoRow(url, id);
     for (const t = Date.now(); row.status === 'queued' && Date.now() - t < 10_000; row = await videoRow(url, id)) await new Promise((done) => setTimeout(done, 50));
