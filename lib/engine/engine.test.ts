@@ -42,6 +42,13 @@ describe('engine on real photos', () => {
     expect(first!.face.Smile?.Value).toBe(true);
   });
 
+  it('hands over the upright pixels it decoded only when asked (keepPixels), sized as the analysis', async () => {
+    const bytes = await readFile(raw(`${knn}/test/obama_and_biden.jpg`));
+    const kept = await engine.analyze(bytes, { embeddingsOnly: true, keepPixels: true });
+    expect(kept.pixels && [kept.pixels.width, kept.pixels.height, kept.pixels.data.length]).toEqual([kept.width, kept.height, kept.width * kept.height * 3]);
+    expect((await engine.analyze(bytes, { embeddingsOnly: true })).pixels).toBeUndefined();
+  });
+
   it('finds no faces in dogs.jpg: the face-space probe, never trained on it, drops the three dogs the detector scores 0.89-0.95', async () => {
     const bytes = await readFile(raw('dlib_examples/examples/faces/dogs.jpg'));
     const found = await engine.analyze(bytes, { embeddingsOnly: true });

@@ -139,7 +139,7 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     // Early work on boxes the merge dropped: waited for, so no run outlives the call or fails unhandled.
     await Promise.allSettled(recognitions.values());
     const faces = analyzed.filter((face): face is AnalyzedFace => face !== null).slice(0, maxFaces);
-    return { width: img.width, height: img.height, faces, timings };
+    return { width: img.width, height: img.height, faces, timings, ...(opts.keepPixels ? { pixels: img } : {}) };
   }
 
   return { analyze, close, graphs };

@@ -1,5 +1,6 @@
 import type { ComparedFace } from '../contract/rekognition';
 import type { GraphChoice } from './graph-choice';
+import type { RgbImage } from './image';
 
 /** A face box in pixels of the (EXIF auto-oriented) image. */
 export interface PixelBox {
@@ -51,6 +52,8 @@ export interface AnalyzeOptions {
   mirrorEmbedding?: 'always' | 'on-demand';
   /** Run the age and gender nets (default false): not in Rekognition's output; the gallery's gender vote uses them. */
   demographics?: boolean;
+  /** Return the decoded, upright pixels with the analysis, so a caller can crop faces without decoding again. */
+  keepPixels?: boolean;
 }
 
 export interface ImageAnalysis {
@@ -64,6 +67,8 @@ export interface ImageAnalysis {
    * faces; faces and the attribute nets run concurrently, so the stages can add up to more than the call.
    */
   timings: Record<string, number>;
+  /** The decoded upright image, with `keepPixels` only. */
+  pixels?: RgbImage;
 }
 
 /** The offline engine: bytes in, faces and vectors out. Safe to call concurrently; sessions load once. */

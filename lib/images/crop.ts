@@ -38,24 +38,38 @@ export async function cropFace(photo: Uint8Array, size: { width: number; height:
   return new Uint8Array(data);
 }
 
+/** Decoded upright 8-bit RGB pixels, interleaved (what the engine decodes a photo into). */
+export interface RgbPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Thumbnails of every box, in order, cut from pixels already decoded. */
+function cropFromPixels(pixels: RgbPixels, boxes: readonly BoundingBox[]): Promise<Uint8Array[]> {
+  const raw = { raw: { width: pixels.width, height: pixels.height, channels: 3 as const } };
+  return Promise.all(boxes.map(async (box) => new Uint8Array(await sharp(pixels.data, raw)
+    .extract(extractRegion(pixels, box))
+    .resize(faceThumbnailSide, faceThumbnailSide, { fit: 'cover' })
+    .jpeg({ quality: 85 })
+    .toBuffer())));
+}
+
 /**
- * Thumbnails of every box, in order, from one decode of the photo (cropFace decodes it once per face). The
- * photo is decoded only as large as the smallest crop needs (its region at least 160 px): a JPEG then
+ * Thumbnails of every box, in order, from the photo's upright pixels when the engine already decoded them
+ * (no decode at all: the upload path), else from one decode of the photo (cropFace decodes it once per face).
+ * The photo is decoded only as large as the smallest crop needs (its region at least 160 px): a JPEG then
  * decodes at 1/2, 1/4 or 1/8 scale (libjpeg's shrink-on-load), so a 16 MP photo with large faces costs a
  * few MB of pixels instead of 48 MB.
  */
-export async function cropFaces(photo: Uint8Array, boxes: readonly BoundingBox[]): Promise<Uint8Array[]> {
+export async function cropFaces(photo: Uint8Array | RgbPixels, boxes: readonly BoundingBox[]): Promise<Uint8Array[]> {
   if (boxes.length === 0) return [];
+  if (!(photo instanceof Uint8Array)) return cropFromPixels(photo, boxes);
   const meta = await sharp(photo).metadata();
   const full = { width: meta.width ?? 0, height: meta.height ?? 0 };
   const smallestRegion = Math.min(...boxes.map((box) => Math.min(extractRegion(full, box).width, extractRegion(full, box).height)));
   const scale = Math.max(1, Math.floor(smallestRegion / faceThumbnailSide));
   const decoded = scale > 1 ? sharp(photo).resize({ width: Math.max(1, Math.round(full.width / scale)) }) : sharp(photo);
-  const { data, info } = await decoded.raw().toBuffer({ resolveWithObject: true });
-  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
-  return Promise.all(boxes.map(async (box) => new Uint8Array(await sharp(data, raw)
-    .extract(extractRegion(info, box))
-    .resize(faceThumbnailSide, faceThumbnailSide, { fit: 'cover' })
-    .jpeg({ quality: 85 })
-    .toBuffer())));
+  const { data, info } = await decoded.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return cropFromPixels({ data, width: info.width, height: info.height }, boxes);
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config';
 import { join } from 'node:path';
 import { EMBEDDING_MODEL_FILE, createEngine } from '../engine';
 import type { AnalyzedFace, FaceEngine } from '../engine/types';
+import type { RgbImage } from '../engine/image';
 import { AppError, toAppError } from '../errors';
 import {
   DEFAULT_MATCH_THRESHOLD, faceQuality, fileSha256, loadPack, matchFace, packPeople, type FaceQuality, type KnownPerson, type MatchDecision, type PersonScore,
@@ -29,8 +30,11 @@ export type LocalRecognizer = Recognizer & CelebrityCatalog & {
    * tracking faces between frames (lib/video). One person is named at most once a frame, as in a photo.
    */
   recognizeFrame(image: Uint8Array): Promise<FaceObservation[]>;
-  /** recognizeCelebrities plus each face's nearest people ("looks a bit like"), in the result's face order. */
-  recognizeWithLookalikes(image: Uint8Array, options?: RecognizeOptions): Promise<{ result: RecognizeCelebritiesResult; lookalikes: FaceLookalikes }>;
+  /**
+   * recognizeCelebrities plus each face's nearest people ("looks a bit like"), in the result's face order;
+   * with `keepPixels`, also the upright pixels the engine decoded (the upload path crops thumbnails from them).
+   */
+  recognizeWithLookalikes(image: Uint8Array, options?: RecognizeOptions & { keepPixels?: boolean }): Promise<{ result: RecognizeCelebritiesResult; lookalikes: FaceLookalikes; pixels?: RgbImage }>;
   /** Every face in a photo with its flip-averaged embedding (as gallery samples are stored), largest first: for adding samples. */
   findFaces(image: Uint8Array): Promise<FoundFacesInPhoto>;
   /** The people the admin area manages, and its changes to the operator's gallery. */
@@ -146,15 +150,15 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
   const operator = operatorGalleryFor(config, sharedPgDatabase(config));
   const gallery = createLiveGallery({ galleryDir: config.GALLERY_PATH, pack: packReader(config), optOutPath: config.GALLERY_OPT_OUT, operator });
   const [engine] = await Promise.all([engineOverride ?? createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS }), gallery.current()]);
-  const recognize = async (image: Uint8Array, options: RecognizeOptions) => {
+  const recognize = async (image: Uint8Array, options: RecognizeOptions & { keepPixels?: boolean }) => {
     try {
       // The mirror image's embedding runs only for faces whose match it could change (lib/gallery matchFace).
-      const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand', embeddingsOnly: options.attributes === false }), gallery.current()]);
+      const [analysis, snapshot] = await Promise.all([engine.analyze(image, { mirrorEmbedding: 'on-demand', embeddingsOnly: options.attributes === false, keepPixels: options.keepPixels ?? false }), gallery.current()]);
       const matchStarted = performance.now();
       const matches = await matchFaces(gallery, snapshot, analysis.faces, threshold);
       const result = assemble(snapshot, matches);
       observeStages({ ...analysis.timings, match: performance.now() - matchStarted });
-      return { result, snapshot, matches };
+      return { result, snapshot, matches, pixels: analysis.pixels };
     } catch (error) {
       throw toAppError(error);
     }
@@ -165,8 +169,8 @@ export async function createLocalRecognizer(config: AppConfig, engineOverride?: 
       return (await recognize(image, options)).result;
     },
     async recognizeWithLookalikes(image, options = {}) {
-      const { result, snapshot, matches } = await recognize(image, options);
-      return { result, lookalikes: lookalikesOf(snapshot, result, matches) };
+      const { result, snapshot, matches, pixels } = await recognize(image, options);
+      return { result, lookalikes: lookalikesOf(snapshot, result, matches), ...(pixels ? { pixels } : {}) };
     },
     async findFaces(image) {
       try {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
-import { cropFaces } from '../images/crop';
+import { cropFaces, type RgbPixels } from '../images/crop';
 import { inspectUpload, maxStoredSide, toStoredPhoto, type InspectedUpload, type NormalizedImage } from '../images/normalize';
 import { getRecognizer, type Recognizer } from '../recognizer';
 import { newDeleteToken } from '../security/delete-token';
@@ -25,12 +25,15 @@ export interface UploadTimings {
   storeMs: number;
 }
 
-type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes };
+type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes; pixels?: RgbPixels };
 
-/** Our engine also gives each face's nearest people ("looks a bit like"), kept with the result for its page. */
-function recognizeWithLookalikes(recognizer: Recognizer, upload: Uint8Array): Promise<{ result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes }> {
+/**
+ * Our engine also gives each face's nearest people ("looks a bit like"), kept with the result for its page,
+ * and the upright pixels it decoded: the face thumbnails are cut from them, so the photo is decoded once.
+ */
+function recognizeWithLookalikes(recognizer: Recognizer, upload: Uint8Array): Promise<Omit<Recognized, 'image'>> {
   const local = recognizer as Partial<LocalRecognizer>;
-  if (local.recognizeWithLookalikes) return local.recognizeWithLookalikes(upload, { attributes: false });
+  if (local.recognizeWithLookalikes) return local.recognizeWithLookalikes(upload, { attributes: false, keepPixels: true });
   return recognizer.recognizeCelebrities(upload, { attributes: false }).then((result) => ({ result }));
 }
 
@@ -112,14 +115,15 @@ export async function uploadPhoto(request: UploadRequest): Promise<StoredRecogni
       // A photo larger than it is stored is recognized on the smaller copy: the engine's memory stays bounded.
       const fitsAsIs = Math.max(inspected.width, inspected.height) <= maxStoredSide;
       const recognize = recognizer.kind === 'local' && fitsAsIs ? recognizeBesideStoring : recognizeStoredPhoto;
-      const { image, result, lookalikes } = await recognize(recognizer, upload, inspected);
+      const { image, result, lookalikes, pixels } = await recognize(recognizer, upload, inspected);
       const boxes = boxesOf(result);
       if (boxes.length === 0) {
         throw new AppError('no_face', 'We could not find a face in this photo. Try one where faces are clear and facing the camera.');
       }
-      // The crops are made here, from one decode inside the slot, so viewing a result never decodes a photo.
-      robustnessMetrics().thumbnailDecodes.inc({ when: 'upload' });
-      return { recognizer, image, result, lookalikes, thumbnails: await cropFaces(image.bytes, boxes) };
+      // The crops are made here, inside the slot, so viewing a result never decodes a photo; from the
+      // engine's pixels when it has them (the same upright pixels as the stored photo), else one decode.
+      if (!pixels) robustnessMetrics().thumbnailDecodes.inc({ when: 'upload' });
+      return { recognizer, image, result, lookalikes, thumbnails: await cropFaces(pixels ?? image.bytes, boxes) };
     };
     // The header check (no decode) runs before waiting for a slot: a photo that will be refused does not wait.
     const checkedAndRecognized = inspectUpload(upload).then((inspected) => {

@@ -108,8 +108,10 @@ describe('no-face uploads (issue #21 item 7)', () => {
 });
 
 describe('thumbnails without CPU on view (issue #21 item 6)', () => {
-  it('makes every face crop at upload, so a page view decodes no photo', async () => {
+  it('makes every face crop at upload from the engine\'s own decode, so neither the upload nor a page view decodes the photo again', async () => {
+    const uploadDecodesBefore = await metricValue(app.baseUrl, 'cf_thumbnail_decodes_total', { when: 'upload' });
     const { id, result } = await upload(await readPhoto(REAL_PHOTOS[2]));
+    expect(await metricValue(app.baseUrl, 'cf_thumbnail_decodes_total', { when: 'upload' })).toBe(uploadDecodesBefore);
     const faces = result.CelebrityFaces.length + result.UnrecognizedFaces.length;
     expect(faces).toBeGreaterThanOrEqual(2);
     for (let n = 0; n < faces; n++) expect(await exists(join(IMAGES, id.slice(0, 2), `${id}.face${n}.jpg`))).toBe(true);
