@@ -28,7 +28,7 @@ import { loadLevel, loadPlotSvg, type LoadLevel } from './support/web-load';
 import { startStack } from '../test/smoke/stack';
 
 /** Offered loads through nginx + pm2, uploads started per second (each from many client addresses). */
-const OFFERED_LOADS = [10, 20, 30, 40, 50, 60];
+const OFFERED_LOADS = [10, 20, 30, 35, 40, 50, 60];
 
 async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: (photo: BenchPhoto) => Promise<void>): Promise<Map<string, number>> {
   const samples = new Map<string, number[]>(photos.map((p) => [p.name, []]));

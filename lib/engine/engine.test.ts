@@ -1,6 +1,7 @@
 /** The engine on real photos from ../shared/datasets (override with DATASETS_DIR), with the real models. */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparedFaceSchema } from '../contract/rekognition';
@@ -25,6 +26,32 @@ afterAll(async () => engine?.close());
 describe('createEngine', () => {
   it('rejects with the file name when a model is missing', async () => {
     await expect(createEngine({ modelDir: '/nonexistent' })).rejects.toThrow(/fr_\w+\.onnx/);
+  });
+
+  it('rejects at load when only an attribute net is missing, though those nets load on first use', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cf-models-'));
+    try {
+      for (const file of await readdir(resolve(repoRoot, 'models'))) {
+        if (file !== 'fr_expression.onnx') await symlink(resolve(repoRoot, 'models', file), join(dir, file));
+      }
+      await expect(createEngine({ modelDir: dir, netWorkers: 0 })).rejects.toThrow(/fr_expression\.onnx/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads the attribute nets only when an analysis asks for attributes (the web path never does)', async () => {
+    const lazy = await createEngine({ modelDir: resolve(repoRoot, 'models'), netWorkers: 1 });
+    try {
+      const bytes = await readFile(OBAMA);
+      await lazy.analyze(bytes, { embeddingsOnly: true });
+      expect(Object.keys(lazy.graphs).sort()).toEqual(['fr_detect.onnx', 'fr_feature.onnx', 'fr_landmark.onnx']);
+      const full = await lazy.analyze(bytes);
+      expect(full.faces[0]!.face.Emotions).toHaveLength(7);
+      expect(Object.keys(lazy.graphs).sort()).toEqual(['fr_age.onnx', 'fr_detect.onnx', 'fr_expression.onnx', 'fr_feature.onnx', 'fr_gender.onnx', 'fr_landmark.onnx', 'fr_pose.onnx']);
+    } finally {
+      await lazy.close();
+    }
   });
 });
 

@@ -2,7 +2,8 @@
  * The engine's pipeline: loads every net once, then per photo decode → detect → for each box its
  * recognition (landmarks → align → embed → faceness) with the attribute nets beside it. See docs/engine.md.
  */
-import { basename } from 'node:path';
+import { access } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { limits } from '../limits';
 import { log } from '../observability/log';
 import { decodeImage } from './decode';
@@ -11,12 +12,12 @@ import { hostCpu } from './host-cpu';
 import type { Detection, RgbImage, ScaledImage } from './image';
 import { loadDetector } from './nets/detector';
 import { loadEmbedder, type FaceEmbedding } from './nets/embedder';
-import { loadExpression } from './nets/expression';
+import { EXPRESSION_FILE, loadExpression } from './nets/expression';
 import { loadLandmarker } from './nets/landmarks';
-import { loadPose } from './nets/pose';
-import { loadSsr } from './nets/ssrnet';
+import { POSE_FILE, loadPose } from './nets/pose';
+import { SSR_FILES, loadSsr } from './nets/ssrnet';
 import { inProcessHost, type LoadedModel, type ModelHost } from './runtime';
-import { predictAttributes } from './stages/attributes';
+import { predictAttributes, type AttributeNets } from './stages/attributes';
 import { detectFaces, type DetectOptions, type FoundFaces } from './stages/detect';
 import { embedBox, recognizeFace, type RecognitionNets } from './stages/recognize';
 import { timed } from './stages/timed';
@@ -80,28 +81,51 @@ function graphChoices(models: readonly LoadedModel[], loadMs: number): Record<st
   return graphs;
 }
 
+/** The attribute nets' files, checked at load so a missing one fails at start although they load later. */
+const ATTRIBUTE_FILES = [EXPRESSION_FILE, POSE_FILE, SSR_FILES.age, SSR_FILES.gender];
+
+async function checkFilesExist(dir: string, files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    await access(join(dir, file)).catch((error: unknown) => {
+      throw new Error(`Could not load face model ${join(dir, file)}: missing. Run \`npm run setup:models\`.`, { cause: error });
+    });
+  }
+}
+
 /**
- * Loads every model once and returns the engine. Rejects, naming the file, when a model is missing or is
- * not the expected net.
+ * Loads the recognition nets (detector, landmarks, embedding) and returns the engine; the attribute nets
+ * (Pose, Quality, Emotions, Smile, age, gender: ~40 MB loaded) load on the first analysis that needs them,
+ * as the web path never does. Rejects, naming the file, when a model is missing or is not the expected net.
  */
 export async function createEngine(options: EngineOptions): Promise<FaceEngine> {
   const started = performance.now();
   const { host, landmarkHost, close } = await createHosts(options);
   const dir = options.modelDir;
-  const [detector, landmarker, embedder, expression, pose, age, gender] = await settleLoads(
-    [loadDetector(dir, host), loadLandmarker(dir, landmarkHost), loadEmbedder(dir, host), loadExpression(dir, host), loadPose(dir, host), loadSsr(dir, 'age', host), loadSsr(dir, 'gender', host)] as const,
+  const [detector, landmarker, embedder] = await settleLoads(
+    [loadDetector(dir, host), loadLandmarker(dir, landmarkHost), loadEmbedder(dir, host), checkFilesExist(dir, ATTRIBUTE_FILES)] as const,
     close,
   );
-  const graphs = graphChoices([detector, landmarker, embedder, expression, pose, age, gender].map((net) => net.model), performance.now() - started);
+  const graphs = graphChoices([detector, landmarker, embedder].map((net) => net.model), performance.now() - started);
   const recognitionNets: RecognitionNets = { landmarker, embedder };
-  const attributeNets = { expression, pose, age, gender };
+  let attributeNets: Promise<AttributeNets> | undefined;
+  /** The attribute nets, loaded once on first use; a failed load is tried again by the next call. */
+  const loadAttributeNets = (): Promise<AttributeNets> => {
+    attributeNets ??= (async () => {
+      const loadStarted = performance.now();
+      const [expression, pose, age, gender] = await Promise.all([loadExpression(dir, host), loadPose(dir, host), loadSsr(dir, 'age', host), loadSsr(dir, 'gender', host)]);
+      Object.assign(graphs, graphChoices([expression, pose, age, gender].map((net) => net.model), performance.now() - loadStarted));
+      return { expression, pose, age, gender };
+    })();
+    attributeNets.catch(() => { attributeNets = undefined; });
+    return attributeNets;
+  };
 
   /** A kept box's full analysis: its recognition (perhaps started early) with the attribute nets beside it. */
   async function analyzeFace(img: RgbImage, det: Detection, recognition: Promise<AnalyzedFace | null>, opts: AnalyzeOptions, timings: Record<string, number>): Promise<AnalyzedFace | null> {
     // Attribute nets need only the box: they run beside the landmark → embedding chain.
     const attributes = opts.embeddingsOnly
       ? null
-      : timed(timings, 'attributes', () => predictAttributes(attributeNets, img, det, { emotions: opts.emotions ?? true, demographics: opts.demographics ?? false }));
+      : timed(timings, 'attributes', async () => predictAttributes(await loadAttributeNets(), img, det, { emotions: opts.emotions ?? true, demographics: opts.demographics ?? false }));
     // Awaited below; this keeps an early failure from counting as an unhandled rejection meanwhile.
     attributes?.catch(() => undefined);
     const face = await recognition;
