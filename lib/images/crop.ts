@@ -28,6 +28,12 @@ function extractRegion(size: { width: number; height: number }, box: BoundingBox
   return extract;
 }
 
+/** Side in pixels of the region a face's thumbnail is cut from (before it is scaled to faceThumbnailSide). */
+export function faceRegionSide(size: { width: number; height: number }, box: BoundingBox): number {
+  const region = extractRegion(size, box);
+  return Math.min(region.width, region.height);
+}
+
 /** A square JPEG thumbnail of one face of a stored photo (see extractRegion). */
 export async function cropFace(photo: Uint8Array, size: { width: number; height: number }, box: BoundingBox): Promise<Uint8Array> {
   const data = await sharp(photo)

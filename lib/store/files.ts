@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
@@ -66,5 +67,17 @@ export async function removeFile(path: string, onFailure: (error: unknown) => vo
       }
       await sleep(delay);
     }
+  }
+}
+
+/** Temporary files older than this in an incoming folder were left by a crash (uploads and jobs take less). */
+const STALE_INCOMING_MS = 60 * 60 * 1000;
+
+/** Removes what a crash left in `dir` (an upload cut short, a video job's frame spill); younger files may be in use. */
+export function sweepStaleIncoming(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (info && Date.now() - info.mtimeMs > STALE_INCOMING_MS) rmSync(path, { force: true });
   }
 }

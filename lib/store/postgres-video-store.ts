@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +10,7 @@ import { log } from '../observability/log';
 import { isProcessAlive } from '../process-alive';
 import type { VideoProbe } from '../video/ffmpeg';
 import type { VideoAnalysis } from '../video/types';
+import { sweepStaleIncoming } from './files';
 import { isRecognitionId, newRecognitionId } from './ids';
 import type { ObjectStorage } from './objects';
 import { removeOrphanObjects } from './orphan-objects';
@@ -51,7 +52,6 @@ const statuses: readonly VideoStatus[] = ['queued', 'processing', 'done', 'faile
 const MAX_FACE_THUMBNAILS = 256;
 /** Rows removed per statement by the retention sweep (each one's objects go right after). */
 const EXPIRY_BATCH = 100;
-const STALE_INCOMING_MS = 60 * 60 * 1000;
 
 /** Object keys, built only from ids this module made: the video, its poster and best faces side by side. */
 const VIDEOS = 'videos/';
@@ -109,12 +109,7 @@ export function createPostgresVideoStore(db: PgDatabase, objects: ObjectStorage,
   for (const name of readdirSync(cacheRoot)) {
     if (name !== String(process.pid) && !isProcessAlive(Number(name))) rmSync(join(cacheRoot, name), { recursive: true, force: true });
   }
-  // Uploads a crash cut short (an upload in progress in another worker is younger than an hour).
-  for (const name of readdirSync(incoming)) {
-    const path = join(incoming, name);
-    const info = statSync(path, { throwIfNoEntry: false });
-    if (info && Date.now() - info.mtimeMs > STALE_INCOMING_MS) rmSync(path, { force: true });
-  }
+  sweepStaleIncoming(incoming);
 
   const select = async (id: string): Promise<Row | null> => (await db.query<Row>('SELECT * FROM videos WHERE id = $1', [id])).rows[0] ?? null;
   const exists = async (id: string) => (await db.query('SELECT 1 FROM videos WHERE id = $1', [id])).rowCount === 1;

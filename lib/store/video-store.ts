@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FrameObservations, VideoAnalysis } from '../video/types';
 import type { VideoProbe } from '../video/ffmpeg';
-import { readFileOrNull, writeFileAtomic } from './files';
+import { readFileOrNull, sweepStaleIncoming, writeFileAtomic } from './files';
 import { decodeFaces, encodeFaces } from './video-codec';
 import { isRecognitionId, newRecognitionId } from './ids';
 import type { NewVideo, StoredVideo, VideoRecognitionJob, VideoStatus, VideoStore } from './video-types';
@@ -127,6 +127,7 @@ const MAX_FACE_THUMBNAILS = 256;
  */
 export function createSqliteVideoStore(dataDir: string): VideoStore {
   mkdirSync(join(dataDir, 'videos', 'incoming'), { recursive: true });
+  sweepStaleIncoming(join(dataDir, 'videos', 'incoming'));
   const db = new Database(join(dataDir, 'recognitions.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -2,7 +2,9 @@ import 'server-only';
 import { hostname } from 'node:os';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
-import { cropFace } from '../images/crop';
+import sharp from 'sharp';
+import type { BoundingBox } from '../contract/rekognition';
+import { cropFace, cropFaces, faceRegionSide, faceThumbnailSide } from '../images/crop';
 import { log } from '../observability/log';
 import { metrics } from '../observability/metrics';
 import { isProcessAlive } from '../process-alive';
@@ -10,6 +12,7 @@ import { getRecognizer, type Recognizer } from '../recognizer';
 import { onShutdown } from '../shutdown';
 import { getVideoStore, type LocalVideoCopy, type StoredVideo, type VideoStore } from '../store';
 import { extractFrame, sampleFrames, type FfmpegTools } from '../video/ffmpeg';
+import { openFrameSpill, type FrameSpill } from '../video/frame-spill';
 import { buildTimeline } from '../video/tracking';
 import type { FaceObservation, FrameObservations, VideoAnalysis } from '../video/types';
 import { admitBackground } from './admission';
@@ -70,13 +73,31 @@ export interface VideoJobRunner {
   readonly owner: string;
 }
 
-/** Frames decoded at once for the best-face thumbnails (each is one short ffmpeg run, mostly start-up). */
+/** Frames decoded at once by ffmpeg for best-face thumbnails the spill lacks (each is one short ffmpeg run, mostly start-up). */
 const THUMBNAIL_FRAMES_AT_ONCE = 3;
 
-/** Cut-out best faces, one per person, in the result's order: each distinct frame decoded once. */
-async function bestFaceThumbnails(path: string, tools: FfmpegTools, video: StoredVideo, analysis: VideoAnalysis): Promise<Uint8Array[]> {
+/**
+ * A best face's thumbnail from the sampled frame the job kept, when that frame is the video's own size (up
+ * to 1280 px a side it is) or shows the face at thumbnail size anyway; else null, for a full-size frame.
+ */
+async function thumbnailFromSpill(spill: FrameSpill | null, index: number, box: BoundingBox, videoSize: { width: number; height: number }): Promise<Uint8Array | null> {
+  const frame = await spill?.read(index);
+  if (!frame) return null;
+  const { width = 0, height = 0 } = await sharp(frame).metadata();
+  // The sampling scale rounds sizes to even numbers: within 2 px is the video's own size.
+  const ownSize = width >= videoSize.width - 2 && height >= videoSize.height - 2;
+  if (!ownSize && faceRegionSide({ width, height }, box) < faceThumbnailSide) return null;
+  return (await cropFaces(frame, [box]))[0] ?? null;
+}
+
+/**
+ * Cut-out best faces, one per person, in the result's order: from the frames the job kept (spill), else
+ * from full-size frames ffmpeg decodes again, each distinct frame once.
+ */
+async function bestFaceThumbnails(path: string, tools: FfmpegTools, video: StoredVideo, analysis: VideoAnalysis, spill: FrameSpill | null): Promise<Uint8Array[]> {
   const size = { width: video.metadata.width, height: video.metadata.height };
-  const times = [...new Set(analysis.persons.map((p) => p.bestFace.timeMs))];
+  const kept = await Promise.all(analysis.persons.map((p) => thumbnailFromSpill(spill, Math.round(p.bestFace.timeMs / video.intervalMs), p.bestFace.box, size)));
+  const times = [...new Set(analysis.persons.filter((_, i) => !kept[i]).map((p) => p.bestFace.timeMs))];
   const frames = new Map<number, Uint8Array>();
   for (let i = 0; i < times.length; i += THUMBNAIL_FRAMES_AT_ONCE) {
     const batch = times.slice(i, i + THUMBNAIL_FRAMES_AT_ONCE);
@@ -84,7 +105,7 @@ async function bestFaceThumbnails(path: string, tools: FfmpegTools, video: Store
     const jpegs = await Promise.all(batch.map((timeMs) => extractFrame(path, tools, timeMs, 4096)));
     batch.forEach((timeMs, k) => frames.set(timeMs, jpegs[k]!));
   }
-  return Promise.all(analysis.persons.map((person) => cropFace(frames.get(person.bestFace.timeMs)!, size, person.bestFace.box)));
+  return Promise.all(analysis.persons.map((person, i) => kept[i] ?? cropFace(frames.get(person.bestFace.timeMs)!, size, person.bestFace.box)));
 }
 
 /**
@@ -158,6 +179,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
     }, leaseMs / 3);
     lease.unref();
     let file: LocalVideoCopy | null = null;
+    let spill: FrameSpill | null = null;
     try {
       if (job.attempts > MAX_ATTEMPTS) {
         await store.fail(job.id, owner, `Processing was interrupted ${MAX_ATTEMPTS} times; this video cannot be processed.`);
@@ -170,6 +192,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
       file = await store.localCopy(job.id);
       if (!file) throw new AppError('not_found', 'The video file is missing.');
       const recognize = await options.recognizeFrame();
+      spill = await openFrameSpill(store.incomingPath('frames'));
       const pending: FrameObservations[] = [];
       let lastCheckpoint = performance.now();
       const checkpoint = async () => {
@@ -187,6 +210,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
         for await (const frame of sampleFrames(file.path, tools, { intervalMs: job.intervalMs, startIndex: job.framesDone, signal })) {
           if (signal.aborted) break;
           if (frame.timeMs >= job.metadata.durationMs) continue;
+          await spill?.add(frame.index, frame.jpeg);
           const observed = admit(() => recognize(frame.jpeg)).then((faces) => ({ index: frame.index, timeMs: frame.timeMs, faces }));
           observed.catch(() => undefined);
           inFlight.push(observed);
@@ -201,7 +225,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
       if (signal.aborted) return;
       const frames = await store.readFrames(job.id);
       const analysis = buildTimeline(frames, { intervalMs: job.intervalMs, durationMs: job.metadata.durationMs });
-      await store.saveFaceThumbnails(job.id, await bestFaceThumbnails(file.path, tools, job, analysis));
+      await store.saveFaceThumbnails(job.id, await bestFaceThumbnails(file.path, tools, job, analysis, spill));
       if (!(await store.finish(job.id, owner, analysis))) return;
       const seconds = (performance.now() - started) / 1000;
       const processedMs = job.metadata.durationMs - job.framesDone * job.intervalMs;
@@ -216,6 +240,7 @@ export function createVideoJobRunner(options: RunnerOptions): VideoJobRunner {
       metrics().videoJobs.inc({ outcome: 'failed' });
     } finally {
       clearInterval(lease);
+      await spill?.close().catch((error: unknown) => log.warn({ err: error, videoId: job.id }, 'video: frame spill not removed'));
       await file?.release().catch((error: unknown) => log.warn({ err: error, videoId: job.id }, 'video: local copy not removed'));
     }
   }

@@ -7,7 +7,8 @@
  * lease runs out and resumes from the stored frames. Then: every known person's spans start and end within
  * one sampling interval of the truth, and no stranger is named.
  */
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,5 +149,33 @@ describe.each(backends)('a video job on a clip built from dataset photos, %s', (
     }
     // Best faces were cut for every person.
     for (let n = 0; n < persons.length; n += 1) expect((await store.readFaceThumbnail(id, n))?.byteLength ?? 0).toBeGreaterThan(1_000);
+  });
+});
+
+describe('best-face thumbnails of a job that ran in one go', () => {
+  it('cuts every one from the frames the job kept, without asking ffmpeg again, and leaves no temporary file', async () => {
+    // ffmpeg through a wrapper that notes each run: the sampling pass is the only one expected.
+    const runs = join(dir, 'ffmpeg-runs.txt');
+    const wrapper = join(dir, 'ffmpeg-counting');
+    await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${runs}'\nexec ffmpeg "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const dataDir = join(dir, 'one-go');
+    const store = createSqliteVideoStore(dataDir);
+    stores.push(store);
+    const id = await queueClip(store);
+    const runner = createVideoJobRunner({ store, tools: { ...tools, ffmpeg: wrapper }, slots: 1, pollMs: 100, recognizeFrame: async () => frameRecognizerFor(recognizer) });
+    while (!['done', 'failed'].includes((await store.get(id))!.status)) await new Promise((done) => setTimeout(done, 100));
+    await runner.stop();
+    const video = (await store.get(id))!;
+    expect(video.status).toBe('done');
+    const ffmpegRuns = (await readFile(runs, 'utf8')).trim().split('\n');
+    expect(ffmpegRuns).toHaveLength(1);
+    expect(ffmpegRuns[0]).toContain('mpjpeg');
+    expect(video.result!.persons.length).toBeGreaterThanOrEqual(4);
+    for (let n = 0; n < video.result!.persons.length; n += 1) {
+      const thumbnail = (await store.readFaceThumbnail(id, n))!;
+      expect(await sharp(thumbnail).metadata()).toMatchObject({ format: 'jpeg', width: 160, height: 160 });
+    }
+    expect(await readdir(join(dataDir, 'videos', 'incoming'))).toEqual([]);
   });
 });
