@@ -175,10 +175,19 @@ export function createSqliteStore(dataDir: string): RecognitionStore {
         deleted_at: null,
       };
       const imagePath = join(dataDir, row.image_file);
-      await writeFileAtomic(imagePath, recognition.image.bytes);
-      // Crops can be made again from the photo: atomic, not flushed. A crash before the row leaves orphans the sweep removes.
+      // Photo (flushed) and face crops (atomic, not flushed: they can be made again from the photo) side by
+      // side, the row after them. A crash before the row leaves orphans the sweep removes.
       const thumbnails = recognition.thumbnails ?? [];
-      await Promise.all(thumbnails.map((bytes, n) => writeFileAtomic(join(dataDir, thumbnailFileFor(row.image_file, n)), bytes, { durable: false })));
+      const written = await Promise.allSettled([
+        writeFileAtomic(imagePath, recognition.image.bytes),
+        ...thumbnails.map((bytes, n) => writeFileAtomic(join(dataDir, thumbnailFileFor(row.image_file, n)), bytes, { durable: false })),
+      ]);
+      const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failed) {
+        await unlinkThumbnails(row.image_file, thumbnails.length, id);
+        await unlinkLogged(row.image_file, id);
+        throw failed.reason;
+      }
       try {
         insert.run(row);
       } catch (error) {
