@@ -3,6 +3,7 @@
 
 // Each source file adds its functions to the addon's exports (addon.c calls these at load).
 void register_jpeg_decode(napi_env env, napi_value exports); // decode (jpeg_decode.c)
+void register_jpeg_encode(napi_env env, napi_value exports); // encodeThumbnail (jpeg_encode.c)
 void register_warp(napi_env env, napi_value exports);        // warpSampled, boxReduce, detectorTensor (warp.c)
 void register_resize(napi_env env, napi_value exports);      // resizeArea (resize.c)
 
