@@ -6,7 +6,8 @@
  *    (upload parsing, header check, recognition, storing photo and result);
  * 3. the deployed stack (pm2 with 2 workers behind nginx): served uploads/s and p50/p99 at offered loads of
  *    10-60 uploads/s (open loop, from many client addresses inside the per-client limits), peak RSS per
- *    worker, the highest load sustained with p99 ≤ 300 ms, and a plot of latency against offered load;
+ *    worker and the workers' event-loop delay, the highest load sustained with p99 ≤ 300 ms, and a plot of
+ *    latency against offered load;
  * 4. Chromium: pick a 1 MP photo (the upload starts at once) → result page painted.
  * Prints the CPU and SIMD extensions it ran on and each net's graph optimisation, p50 per photo side by side
  * and their ratio; the last line is one JSON object.
@@ -80,11 +81,12 @@ async function stackFigures(single: readonly BenchPhoto[], loadSeconds: number, 
     // Every worker's first requests pay for lazy route compilation and the nets' first runs: not counted.
     await loadLevel(stack.base, single, 5, 3, stack.pm2);
     const load: LoadLevel[] = [];
-    for (const offered of OFFERED_LOADS) load.push(await loadLevel(stack.base, single, offered, loadSeconds, stack.pm2));
-    console.log('| offered uploads/s | clients | served uploads/s | p50 | p99 | 503/429 | failed | peak RSS per worker |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    for (const offered of OFFERED_LOADS) load.push(await loadLevel(stack.base, single, offered, loadSeconds, stack.pm2, stack.app));
+    console.log('| offered uploads/s | clients | served uploads/s | p50 | p99 | 503/429 | failed | peak RSS per worker | event-loop delay p99 / max |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    const ms = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(1)} ms`);
     for (const l of load) {
-      console.log(`| ${l.offeredPerSecond} | ${l.clients} | ${l.uploadsPerSecond.toFixed(1)} | ${l.p50Ms.toFixed(0)} ms | ${l.p99Ms.toFixed(0)} ms | ${l.refused} | ${l.failed} | ${l.peakWorkerRssMb.toFixed(0)} MB |`);
+      console.log(`| ${l.offeredPerSecond} | ${l.clients} | ${l.uploadsPerSecond.toFixed(1)} | ${l.p50Ms.toFixed(0)} ms | ${l.p99Ms.toFixed(0)} ms | ${l.refused} | ${l.failed} | ${l.peakWorkerRssMb.toFixed(0)} MB | ${ms(l.eventLoopDelayP99Ms)} / ${ms(l.eventLoopDelayMaxMs)} |`);
     }
     const sustained = Math.max(0, ...load.filter((l) => l.refused === 0 && l.failed === 0 && l.p99Ms <= 300).map((l) => l.uploadsPerSecond));
     console.log(`sustained with every upload answered 201 and p99 ≤ 300 ms: ${sustained.toFixed(1)} uploads/s`);

@@ -1,8 +1,9 @@
 /**
  * bench:web's load part: an open-loop offered load of single-face uploads through nginx + pm2 (uploads start
  * on a fixed schedule whatever the answers do, as visitors arrive), spread over many client addresses so that
- * each stays inside the site's per-client limits (docs/hardening.md), and the per-worker peak RSS while
- * they run; plus an SVG of latency against offered load.
+ * each stays inside the site's per-client limits (docs/hardening.md), the per-worker peak RSS while they
+ * run and the workers' event-loop delay (prom-client's histogram, read on the app's own port); plus an SVG
+ * of latency against offered load.
  */
 import { readFileSync } from 'node:fs';
 import type { Pm2 } from '../../test/smoke/pm2';
@@ -24,6 +25,31 @@ export interface LoadLevel {
   p50Ms: number;
   p99Ms: number;
   peakWorkerRssMb: number;
+  /** Event-loop delay of the workers during the level, beyond the 10 ms probe (worst worker), when read. */
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+}
+
+/** prom-client's event-loop histogram probes with a 10 ms timer and records the whole interval. */
+const LAG_PROBE_MS = 10;
+/** `nodejs_eventloop_lag_p99_seconds{worker="0"} 0.0123`: statistic, worker, value. */
+const LAG_LINE = /(?:^|\n)nodejs_eventloop_lag_(\w+)_seconds\{worker="(\d+)"\} ([\d.e+-]+)/g;
+
+/** Each worker's event-loop delay p99 and max since its previous scrape (prom-client resets them when scraped). */
+async function scrapeEventLoop(appUrl: string, scrapes: number): Promise<Map<string, { p99: number; max: number }>> {
+  const workers = new Map<string, { p99: number; max: number }>();
+  for (let i = 0; i < scrapes; i++) {
+    // A new connection each: the pm2 primary hands connections to the workers in turn.
+    const { body } = await send(`${appUrl}/metrics`, { headers: { connection: 'close' } });
+    for (const match of body.matchAll(LAG_LINE)) {
+      const [, stat, worker, value] = match;
+      if (stat !== 'p99' && stat !== 'max') continue;
+      const entry = workers.get(worker!) ?? { p99: 0, max: 0 };
+      entry[stat] = Math.max(entry[stat], Number(value) * 1000 - LAG_PROBE_MS);
+      workers.set(worker!, entry);
+    }
+  }
+  return workers;
 }
 
 /** Uploads per second one address sends at most: under nginx's and the app's 2/s per client (CLIENT_RECOGNITION_RATE). */
@@ -43,7 +69,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `offeredPerSecond` uploads a second for `seconds`, photos round robin, each from the next of
  * ceil(offered / 1.5) loopback addresses; waits for every answer (30 s at most each).
  */
-export async function loadLevel(base: string, photos: readonly BenchPhoto[], offeredPerSecond: number, seconds: number, pm2: Pm2): Promise<LoadLevel> {
+export async function loadLevel(base: string, photos: readonly BenchPhoto[], offeredPerSecond: number, seconds: number, pm2: Pm2, appUrl?: string): Promise<LoadLevel> {
+  // Scraped before the level so that each worker's histogram starts empty.
+  if (appUrl) await scrapeEventLoop(appUrl, 6);
   const bodies = await Promise.all(photos.map((photo) => multipart(photo.bytes)));
   const clients = Math.ceil(offeredPerSecond / PER_CLIENT_PER_SECOND);
   const latencies: number[] = [];
@@ -80,6 +108,7 @@ export async function loadLevel(base: string, photos: readonly BenchPhoto[], off
   }
   await Promise.all(answers);
   clearInterval(sampler);
+  const lags = appUrl ? [...(await scrapeEventLoop(appUrl, 6)).values()] : [];
   const elapsed = (performance.now() - started) / 1000;
   const summary = summarize(latencies);
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -87,6 +116,8 @@ export async function loadLevel(base: string, photos: readonly BenchPhoto[], off
   return {
     offeredPerSecond, clients, seconds: elapsed, ok: latencies.length, refused, failed,
     uploadsPerSecond: latencies.length / elapsed, p50Ms: summary.p50, p99Ms: p99, peakWorkerRssMb: peakRss / 1024 / 1024,
+    eventLoopDelayP99Ms: lags.length ? Math.max(...lags.map((l) => l.p99)) : null,
+    eventLoopDelayMaxMs: lags.length ? Math.max(...lags.map((l) => l.max)) : null,
   };
 }
 

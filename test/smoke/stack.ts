@@ -24,6 +24,8 @@ export async function buildIfStale(env: NodeJS.ProcessEnv): Promise<string> {
 export interface Stack {
   /** nginx's address: http://127.0.0.1:PORT */
   base: string;
+  /** The app's own port behind nginx (its /metrics is not served through nginx). */
+  app: string;
   pm2: Pm2;
   nginx: PrivateNginx;
   stop(): void;
@@ -56,7 +58,7 @@ export async function startStack(work: string, extraEnv: Record<string, string> 
     nginx.start();
     const base = `http://127.0.0.1:${nginxPort}`;
     await waitFor('/api/health 200 through nginx', async () => (await fetch(`${base}/api/health`)).ok, 120_000);
-    return { base, pm2, nginx, stop };
+    return { base, app: `http://127.0.0.1:${appPort}`, pm2, nginx, stop };
   } catch (error) {
     stop();
     throw error;
