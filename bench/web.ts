@@ -12,6 +12,7 @@
  * Prints the CPU and SIMD extensions it ran on and each net's graph optimisation, p50 per photo side by side
  * and their ratio; the last line is one JSON object.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import os, { tmpdir } from 'node:os';
@@ -44,31 +45,42 @@ async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: 
   return new Map([...samples].map(([name, values]) => [name, summarize(values).p50]));
 }
 
-/** The recognizer in process: decode → match p50 per photo, and the graph optimisation each net ran with. */
-async function engineTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<{ times: Map<string, number>; graphs: Record<string, GraphChoice> }> {
+/** CPU time of process `pid` so far, all its threads, from /proc (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The recognizer in process: decode → match p50 per photo, its CPU per call, and the graph optimisation each net ran with. */
+async function engineTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<{ times: Map<string, number>; cpuMsPerPhoto: number; graphs: Record<string, GraphChoice> }> {
   const config = getConfig({ ...process.env, DATA_DIR: dataDir, MODEL_DIR: join(repoRoot, 'models'), CELEBRITY_PACK: join(repoRoot, 'packs/celebrities') });
   // The engine the recognizer would make for itself, made here so its per-net choices can be printed.
   const engine = await createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS });
   for (const line of graphLines(engine.graphs)) console.log(line);
   const recognizer = await createLocalRecognizer(config, engine);
+  const cpuBefore = processCpuMs(process.pid);
   const times = await timeEach(photos, iterations, async (photo) => {
     await recognizer.recognizeCelebrities(photo.bytes, { attributes: false });
   });
-  return { times, graphs: { ...engine.graphs } };
+  const cpuMsPerPhoto = (processCpuMs(process.pid) - cpuBefore) / (photos.length * (iterations + 1));
+  return { times, cpuMsPerPhoto, graphs: { ...engine.graphs } };
 }
 
-async function httpTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<Map<string, number>> {
+/** Each photo through POST /api/recognitions: p50 per photo, and the server process's CPU per upload. */
+async function httpTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<{ times: Map<string, number>; cpuMsPerPhoto: number }> {
   ensureProductionBuild();
   // Uploads back to back from one address: the per-client limits (docs/hardening.md) are off for the timing.
   const app = await startApp(3495, { DATA_DIR: dataDir, RECOGNITION_QUEUE_DEPTH: '64', CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0', CLIENT_API_RATE: '0' });
   try {
-    return await timeEach(photos, iterations, async (photo) => {
+    const cpuBefore = processCpuMs(app.pid);
+    const times = await timeEach(photos, iterations, async (photo) => {
       const form = new FormData();
       form.append('image', new Blob([Buffer.from(photo.bytes)]), `${photo.name}.${photo.source.endsWith('.png') ? 'png' : 'jpg'}`);
       const response = await fetch(`${app.baseUrl}/api/recognitions`, { method: 'POST', body: form });
       await response.arrayBuffer();
       if (response.status !== 201 && response.status !== 422) throw new Error(`${photo.name}: HTTP ${response.status}`);
     });
+    return { times, cpuMsPerPhoto: (processCpuMs(app.pid) - cpuBefore) / (photos.length * (iterations + 1)) };
   } finally {
     await app.stop();
   }
@@ -120,8 +132,8 @@ async function main(): Promise<void> {
       return;
     }
     // One after the other, so neither competes with the other for the two cores.
-    const { times: engine, graphs } = await engineTimes(photos, iterations, join(dir, 'engine'));
-    const http = await httpTimes(photos, iterations, join(dir, 'http'));
+    const { times: engine, cpuMsPerPhoto: engineCpuMs, graphs } = await engineTimes(photos, iterations, join(dir, 'engine'));
+    const { times: http, cpuMsPerPhoto: serverCpuMs } = await httpTimes(photos, iterations, join(dir, 'http'));
     console.log('| photo | size | engine decode → match p50 | POST /api/recognitions p50 | ratio |');
     console.log('|---|---|---|---|---|');
     const rows = photos.map((p) => ({ photo: p.name, kind: p.kind, engineMs: engine.get(p.name)!, httpMs: http.get(p.name)! }));
@@ -138,8 +150,11 @@ async function main(): Promise<void> {
       singleHttpP50: median(single.map((r) => r.httpMs)),
       worstRatio: Math.max(...rows.map((r) => r.httpMs / r.engineMs)),
       group: rows.find((r) => r.kind === 'group'),
+      engineCpuMsPerPhoto: engineCpuMs,
+      serverCpuMsPerUpload: serverCpuMs,
     };
     console.log(`single-face photos: engine p50 ${summary.singleEngineP50.toFixed(1)} ms, HTTP p50 ${summary.singleHttpP50.toFixed(1)} ms; worst ratio ${summary.worstRatio.toFixed(2)}×`);
+    console.log(`CPU per photo, every thread, all ${photos.length} photos: engine in process ${engineCpuMs.toFixed(1)} ms, the server process per upload ${serverCpuMs.toFixed(1)} ms`);
     const stack = values['skip-stack'] ? null : await stackFigures(photos.filter((p) => p.kind === 'single'), loadSeconds, dir);
     console.log(JSON.stringify({ ...summary, rows, ...(stack ?? {}) }));
   } finally {
