@@ -3,7 +3,7 @@
  * (nets/: one file per model; stages/: what orchestrates them; shared pixel and tensor code beside).
  */
 export { createEngine, createFaceChain, type EngineOptions, type FaceChain } from './pipeline';
-export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, PixelBox } from './types';
+export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, KeptPixels, PixelBox } from './types';
 export type { Detection, RgbImage, ScaledImage } from './image';
 export { decodeImage } from './decode';
 export { DETECTION_THRESHOLD, type FoundFaces } from './stages/detect';

@@ -16,6 +16,7 @@ import { EXPRESSION_FILE, loadExpression } from './nets/expression';
 import { loadLandmarker } from './nets/landmarks';
 import { POSE_FILE, loadPose } from './nets/pose';
 import { SSR_FILES, loadSsr } from './nets/ssrnet';
+import { releasePixels } from './native';
 import { inProcessHost, type LoadedModel, type ModelHost } from './runtime';
 import { predictAttributes, type AttributeNets } from './stages/attributes';
 import { detectFaces, type DetectOptions, type FoundFaces } from './stages/detect';
@@ -163,7 +164,12 @@ export async function createEngine(options: EngineOptions): Promise<FaceEngine> 
     // Early work on boxes the merge dropped: waited for, so no run outlives the call or fails unhandled.
     await Promise.allSettled(recognitions.values());
     const faces = analyzed.filter((face): face is AnalyzedFace => face !== null).slice(0, maxFaces);
-    return { width: img.width, height: img.height, faces, timings, ...(opts.keepPixels ? { pixels: img } : {}) };
+    // Nothing reads the pixels after this (a face's mirror run works on its aligned crop): freed now, not at
+    // the next garbage collection. A failed call leaves them to the collector.
+    for (const level of found.levels) releasePixels(level.image.data);
+    if (!opts.keepPixels) releasePixels(img.data);
+    const pixels = opts.keepPixels ? { pixels: { ...img, release: () => releasePixels(img.data) } } : {};
+    return { width: img.width, height: img.height, faces, timings, ...pixels };
   }
 
   return { analyze, close, graphs };

@@ -67,8 +67,13 @@ export interface ImageAnalysis {
    * faces; faces and the attribute nets run concurrently, so the stages can add up to more than the call.
    */
   timings: Record<string, number>;
-  /** The decoded upright image, with `keepPixels` only. */
-  pixels?: RgbImage;
+  /** The decoded upright image, with `keepPixels` only; the caller calls `release()` once done with it. */
+  pixels?: KeptPixels;
+}
+
+/** A decoded image handed to the caller: `release()` frees its memory now (it must not be read after). */
+export interface KeptPixels extends RgbImage {
+  release(): void;
 }
 
 /** The offline engine: bytes in, faces and vectors out. Safe to call concurrently; sessions load once. */

@@ -2,8 +2,8 @@ import 'server-only';
 import type { AppConfig } from '../config';
 import { join } from 'node:path';
 import { EMBEDDING_MODEL_FILE, createEngine } from '../engine';
-import type { AnalyzedFace, FaceEngine } from '../engine/types';
-import type { RgbImage } from '../engine/image';
+import type { AnalyzedFace, FaceEngine, KeptPixels } from '../engine/types';
+
 import { AppError, toAppError } from '../errors';
 import {
   DEFAULT_MATCH_THRESHOLD, faceQuality, fileSha256, loadPack, matchFace, packPeople, type FaceQuality, type KnownPerson, type MatchDecision, type PersonScore,
@@ -34,7 +34,7 @@ export type LocalRecognizer = Recognizer & CelebrityCatalog & {
    * recognizeCelebrities plus each face's nearest people ("looks a bit like"), in the result's face order;
    * with `keepPixels`, also the upright pixels the engine decoded (the upload path crops thumbnails from them).
    */
-  recognizeWithLookalikes(image: Uint8Array, options?: RecognizeOptions & { keepPixels?: boolean }): Promise<{ result: RecognizeCelebritiesResult; lookalikes: FaceLookalikes; pixels?: RgbImage }>;
+  recognizeWithLookalikes(image: Uint8Array, options?: RecognizeOptions & { keepPixels?: boolean }): Promise<{ result: RecognizeCelebritiesResult; lookalikes: FaceLookalikes; pixels?: KeptPixels }>;
   /** Every face in a photo with its flip-averaged embedding (as gallery samples are stored), largest first: for adding samples. */
   findFaces(image: Uint8Array): Promise<FoundFacesInPhoto>;
   /** The people the admin area manages, and its changes to the operator's gallery. */

@@ -25,7 +25,7 @@ export interface UploadTimings {
   storeMs: number;
 }
 
-type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes; pixels?: RgbPixels };
+type Recognized = { image: NormalizedImage; result: RecognizeCelebritiesResult; lookalikes?: FaceLookalikes; pixels?: RgbPixels & { release(): void } };
 
 /**
  * Our engine also gives each face's nearest people ("looks a bit like"), kept with the result for its page,
@@ -116,14 +116,18 @@ export async function uploadPhoto(request: UploadRequest): Promise<StoredRecogni
       const fitsAsIs = Math.max(inspected.width, inspected.height) <= maxStoredSide;
       const recognize = recognizer.kind === 'local' && fitsAsIs ? recognizeBesideStoring : recognizeStoredPhoto;
       const { image, result, lookalikes, pixels } = await recognize(recognizer, upload, inspected);
-      const boxes = boxesOf(result);
-      if (boxes.length === 0) {
-        throw new AppError('no_face', 'We could not find a face in this photo. Try one where faces are clear and facing the camera.');
+      try {
+        const boxes = boxesOf(result);
+        if (boxes.length === 0) {
+          throw new AppError('no_face', 'We could not find a face in this photo. Try one where faces are clear and facing the camera.');
+        }
+        // The crops are made here, inside the slot, so viewing a result never decodes a photo; from the
+        // engine's pixels when it has them (the same upright pixels as the stored photo), else one decode.
+        if (!pixels) robustnessMetrics().thumbnailDecodes.inc({ when: 'upload' });
+        return { recognizer, image, result, lookalikes, thumbnails: await cropFaces(pixels ?? image.bytes, boxes) };
+      } finally {
+        pixels?.release();
       }
-      // The crops are made here, inside the slot, so viewing a result never decodes a photo; from the
-      // engine's pixels when it has them (the same upright pixels as the stored photo), else one decode.
-      if (!pixels) robustnessMetrics().thumbnailDecodes.inc({ when: 'upload' });
-      return { recognizer, image, result, lookalikes, thumbnails: await cropFaces(pixels ?? image.bytes, boxes) };
     };
     // The header check (no decode) runs before waiting for a slot: a photo that will be refused does not wait.
     const checkedAndRecognized = inspectUpload(upload).then((inspected) => {

@@ -10,6 +10,7 @@ static napi_value init(napi_env env, napi_value exports) {
   register_jpeg_encode(env, exports);
   register_warp(env, exports);
   register_resize(env, exports);
+  register_pixels(env, exports);
   return exports;
 }
 

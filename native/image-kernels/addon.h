@@ -1,5 +1,7 @@
 #pragma once
 #include <node_api.h>
+#include <stddef.h>
+#include <stdint.h>
 
 // Each source file adds its functions to the addon's exports (addon.c calls these at load).
 void register_jpeg_decode(napi_env env, napi_value exports); // decode (jpeg_decode.c)
@@ -7,6 +9,12 @@ void register_jpeg_encode(napi_env env, napi_value exports); // encodeThumbnail 
 void register_warp(napi_env env, napi_value exports);        // warpSampled, boxReduce, detectorTensor (warp.c)
 void register_resize(napi_env env, napi_value exports);      // resizeArea (resize.c)
 
-// Finalizer of the pixel buffers the addon hands to JavaScript (hint: their byte length): they live outside
-// V8's heap and are reported to it while held, so under load the garbage collector frees finished photos.
-void free_reported_pixels(napi_env env, void *data, void *hint);
+void register_pixels(napi_env env, napi_value exports);      // releasePixels, livePixelBytes (pixels.c)
+
+// Pixel buffers handed to JavaScript (pixels.c): reported to V8 while held, freed by releasePixels or the
+// garbage collector. `hand_over_pixels` takes ownership of malloc'ed `data` (on failure the caller frees it).
+typedef struct OwnedPixels OwnedPixels;
+napi_status hand_over_pixels(napi_env env, uint8_t *data, size_t length, napi_value *typed_array);
+// An async job reading a buffer pins it (NULL for buffers the addon did not make) and unpins it when done.
+OwnedPixels *pin_pixels(napi_env env, napi_value typed_array);
+void unpin_pixels(napi_env env, OwnedPixels *owned);

@@ -235,14 +235,6 @@ static void decode_execute(napi_env env, void *data) {
   job->pixels = pixels;
 }
 
-// The pixels live outside V8's heap: reported to it while a Buffer holds them, so that under load the
-// garbage collector runs as it would for Buffers Node allocated itself (up to 120 MB a photo).
-void free_reported_pixels(napi_env env, void *data, void *hint) {
-  int64_t total;
-  napi_adjust_external_memory(env, -(int64_t)(uintptr_t)hint, &total);
-  free(data);
-}
-
 static void set_string(napi_env env, napi_value object, const char *key, const char *value) {
   napi_value string;
   napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &string);
@@ -265,9 +257,7 @@ static void decode_complete(napi_env env, napi_status status, void *data) {
     size_t length = (size_t)job->width * job->height * 3;
     napi_create_uint32(env, job->width, &width);
     napi_create_uint32(env, job->height, &height);
-    if (napi_create_external_buffer(env, length, job->pixels, free_reported_pixels, (void *)(uintptr_t)length, &buffer) == napi_ok) {
-      int64_t total;
-      napi_adjust_external_memory(env, (int64_t)length, &total);
+    if (hand_over_pixels(env, job->pixels, length, &buffer) == napi_ok) {
       napi_set_named_property(env, result, "width", width);
       napi_set_named_property(env, result, "height", height);
       napi_set_named_property(env, result, "data", buffer);

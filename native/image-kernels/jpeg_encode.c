@@ -26,6 +26,7 @@ typedef struct {
   napi_async_work work;
   napi_deferred deferred;
   napi_ref input_ref;
+  OwnedPixels *source;
   const uint8_t *pixels;
   unsigned width, height;
   double left, top, side;
@@ -179,6 +180,7 @@ static void encode_complete(napi_env env, napi_status status, void *data) {
     napi_resolve_deferred(env, job->deferred, buffer);
   }
   free(job->jpeg);
+  unpin_pixels(env, job->source);
   napi_delete_reference(env, job->input_ref);
   napi_delete_async_work(env, job->work);
   free(job);
@@ -226,8 +228,9 @@ static napi_value encode_thumbnail(napi_env env, napi_callback_info info) {
   job->out_side = (unsigned)out_side, job->quality = (unsigned)quality;
   napi_value promise, name;
   napi_create_promise(env, &job->deferred, &promise);
-  // Holds the pixels' owner while a libuv thread reads them.
+  // Holds the pixels' owner while a libuv thread reads them (and their bytes, should they be released meanwhile).
   napi_create_reference(env, argv[0], 1, &job->input_ref);
+  job->source = pin_pixels(env, argv[0]);
   napi_create_string_utf8(env, "jpegEncodeThumbnail", NAPI_AUTO_LENGTH, &name);
   napi_create_async_work(env, NULL, name, encode_execute, encode_complete, job, &job->work);
   napi_queue_async_work(env, job->work);

@@ -76,6 +76,7 @@ typedef struct {
   uint8_t *out;
   const char *error;
   napi_ref input_ref;
+  OwnedPixels *source;
   napi_deferred deferred;
   napi_async_work work;
 } ResizeJob;
@@ -113,12 +114,9 @@ static void resize_execute(napi_env env, void *data) {
 static void resize_complete(napi_env env, napi_status status, void *data) {
   ResizeJob *job = data;
   const size_t length = (size_t)job->out_w * job->out_h * 3;
-  napi_value buffer, array, error, message;
-  int64_t total;
-  if (status == napi_ok && !job->error &&
-      napi_create_external_arraybuffer(env, job->out, length, free_reported_pixels, (void *)(uintptr_t)length, &buffer) == napi_ok &&
-      napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &array) == napi_ok) {
-    napi_adjust_external_memory(env, (int64_t)length, &total);
+  napi_value array, error, message;
+  unpin_pixels(env, job->source);
+  if (status == napi_ok && !job->error && hand_over_pixels(env, job->out, length, &array) == napi_ok) {
     napi_resolve_deferred(env, job->deferred, array);
   } else {
     free(job->out);
@@ -160,8 +158,9 @@ static napi_value resize_area(napi_env env, napi_callback_info info) {
   job->out_h = (int)n[3];
   napi_value promise, name;
   napi_create_promise(env, &job->deferred, &promise);
-  // Keeps the source alive (and its pixels in place) until the worker thread is done with them.
+  // Keeps the source alive (and its pixels in place, even when released meanwhile) until the worker thread is done.
   napi_create_reference(env, argv[0], 1, &job->input_ref);
+  job->source = pin_pixels(env, argv[0]);
   napi_create_string_utf8(env, "resizeArea", NAPI_AUTO_LENGTH, &name);
   napi_create_async_work(env, NULL, name, resize_execute, resize_complete, job, &job->work);
   napi_queue_async_work(env, job->work);
