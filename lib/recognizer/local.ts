@@ -3,7 +3,6 @@ import type { AppConfig } from '../config';
 import { join } from 'node:path';
 import { EMBEDDING_MODEL_FILE, createEngine } from '../engine';
 import type { AnalyzedFace, FaceEngine, KeptPixels } from '../engine/types';
-
 import { AppError, toAppError } from '../errors';
 import {
   DEFAULT_MATCH_THRESHOLD, faceQuality, fileSha256, loadPack, matchFace, packPeople, type FaceQuality, type KnownPerson, type MatchDecision, type PersonScore,

@@ -1,8 +1,8 @@
 import 'server-only';
 import { hostname } from 'node:os';
+import sharp from 'sharp';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
-import sharp from 'sharp';
 import type { BoundingBox } from '../contract/rekognition';
 import { cropFace, cropFaces, faceRegionSide, faceThumbnailSide } from '../images/crop';
 import { log } from '../observability/log';

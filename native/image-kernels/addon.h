@@ -11,6 +11,19 @@ void register_resize(napi_env env, napi_value exports);      // resizeArea (resi
 
 void register_pixels(napi_env env, napi_value exports);      // releasePixels, livePixelBytes (pixels.c)
 
+// A job run on a libuv thread (async_job.c): the first member of each job struct, so a job is its AsyncJob.
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref input_ref;
+} AsyncJob;
+// Queues `job` (calloc'ed) to run `execute` on a libuv thread, then `complete` on the JavaScript thread,
+// holding `input` alive meanwhile; returns the promise `complete` settles through job->deferred.
+napi_value queue_job(napi_env env, AsyncJob *job, napi_value input, const char *name, napi_async_execute_callback execute,
+                     napi_async_complete_callback complete);
+// The end of every `complete`: lets go of the input and the work item, and frees the job.
+void finish_job(napi_env env, AsyncJob *job);
+
 // Pixel buffers handed to JavaScript (pixels.c): reported to V8 while held, freed by releasePixels or the
 // garbage collector. `hand_over_pixels` takes ownership of malloc'ed `data` (on failure the caller frees it).
 typedef struct OwnedPixels OwnedPixels;

@@ -131,9 +131,7 @@ static void place_strip(const uint8_t *strip, unsigned w, unsigned first_row, un
 }
 
 typedef struct {
-  napi_async_work work;
-  napi_deferred deferred;
-  napi_ref input_ref;
+  AsyncJob async;
   const uint8_t *input;
   size_t input_length;
   double max_pixels;
@@ -267,10 +265,8 @@ static void decode_complete(napi_env env, napi_status status, void *data) {
       set_string(env, result, "message", "could not hand the pixels to JavaScript");
     }
   }
-  napi_resolve_deferred(env, job->deferred, result);
-  napi_delete_reference(env, job->input_ref);
-  napi_delete_async_work(env, job->work);
-  free(job);
+  napi_resolve_deferred(env, job->async.deferred, result);
+  finish_job(env, &job->async);
 }
 
 // Scans a JPEG may have when the caller names no limit (lib/limits.ts maxJpegScans; photos have 1-14).
@@ -308,14 +304,7 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   job->input_length = length;
   job->max_pixels = max_pixels;
   job->max_scans = (int)max_scans;
-  napi_value promise, name;
-  napi_create_promise(env, &job->deferred, &promise);
-  // Keeps the input alive (and its bytes in place) until the decode on the worker thread is done.
-  napi_create_reference(env, argv[0], 1, &job->input_ref);
-  napi_create_string_utf8(env, "jpegDecode", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, decode_execute, decode_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
-  return promise;
+  return queue_job(env, &job->async, argv[0], "jpegDecode", decode_execute, decode_complete);
 }
 
 void register_jpeg_decode(napi_env env, napi_value exports) {

@@ -23,9 +23,7 @@ typedef struct {
 static void on_encode_error(j_common_ptr cinfo) { longjmp(((EncodeErrors *)cinfo->err)->jump, 1); }
 
 typedef struct {
-  napi_async_work work;
-  napi_deferred deferred;
-  napi_ref input_ref;
+  AsyncJob async;
   OwnedPixels *source;
   const uint8_t *pixels;
   unsigned width, height;
@@ -173,17 +171,15 @@ static void encode_complete(napi_env env, napi_status status, void *data) {
     napi_value message, error;
     napi_create_string_utf8(env, job->error ? job->error : "encodeThumbnail failed", NAPI_AUTO_LENGTH, &message);
     napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
+    napi_reject_deferred(env, job->async.deferred, error);
   } else {
     napi_value buffer;
     napi_create_buffer_copy(env, job->jpeg_length, job->jpeg, NULL, &buffer);
-    napi_resolve_deferred(env, job->deferred, buffer);
+    napi_resolve_deferred(env, job->async.deferred, buffer);
   }
   free(job->jpeg);
   unpin_pixels(env, job->source);
-  napi_delete_reference(env, job->input_ref);
-  napi_delete_async_work(env, job->work);
-  free(job);
+  finish_job(env, &job->async);
 }
 
 #define ENCODE_USAGE "encodeThumbnail(pixels: Uint8Array, width, height, left, top, side, outSide, quality)"
@@ -226,15 +222,9 @@ static napi_value encode_thumbnail(napi_env env, napi_callback_info info) {
   job->width = (unsigned)width, job->height = (unsigned)height;
   job->left = left, job->top = top, job->side = side;
   job->out_side = (unsigned)out_side, job->quality = (unsigned)quality;
-  napi_value promise, name;
-  napi_create_promise(env, &job->deferred, &promise);
-  // Holds the pixels' owner while a libuv thread reads them (and their bytes, should they be released meanwhile).
-  napi_create_reference(env, argv[0], 1, &job->input_ref);
+  // Pinned: their bytes stay while the job reads them, should they be released meanwhile.
   job->source = pin_pixels(env, argv[0]);
-  napi_create_string_utf8(env, "jpegEncodeThumbnail", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, encode_execute, encode_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
-  return promise;
+  return queue_job(env, &job->async, argv[0], "jpegEncodeThumbnail", encode_execute, encode_complete);
 }
 
 void register_jpeg_encode(napi_env env, napi_value exports) {

@@ -71,14 +71,12 @@ static void reduce_row(const float *row, const Taps *x, int out_w, uint8_t *out)
 }
 
 typedef struct {
+  AsyncJob async;
   const uint8_t *src;
   int width, height, out_w, out_h;
   uint8_t *out;
   const char *error;
-  napi_ref input_ref;
   OwnedPixels *source;
-  napi_deferred deferred;
-  napi_async_work work;
 } ResizeJob;
 
 static void resize_execute(napi_env env, void *data) {
@@ -117,16 +115,14 @@ static void resize_complete(napi_env env, napi_status status, void *data) {
   napi_value array, error, message;
   unpin_pixels(env, job->source);
   if (status == napi_ok && !job->error && hand_over_pixels(env, job->out, length, &array) == napi_ok) {
-    napi_resolve_deferred(env, job->deferred, array);
+    napi_resolve_deferred(env, job->async.deferred, array);
   } else {
     free(job->out);
     napi_create_string_utf8(env, job->error ? job->error : "resize failed", NAPI_AUTO_LENGTH, &message);
     napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
+    napi_reject_deferred(env, job->async.deferred, error);
   }
-  napi_delete_reference(env, job->input_ref);
-  napi_delete_async_work(env, job->work);
-  free(job);
+  finish_job(env, &job->async);
 }
 
 // resizeArea(data, width, height, outW, outH) → Promise<Uint8Array [outH, outW, 3]>, a downscale
@@ -156,15 +152,9 @@ static napi_value resize_area(napi_env env, napi_callback_info info) {
   job->height = (int)n[1];
   job->out_w = (int)n[2];
   job->out_h = (int)n[3];
-  napi_value promise, name;
-  napi_create_promise(env, &job->deferred, &promise);
-  // Keeps the source alive (and its pixels in place, even when released meanwhile) until the worker thread is done.
-  napi_create_reference(env, argv[0], 1, &job->input_ref);
+  // Pinned: its pixels stay while the job reads them, should they be released meanwhile.
   job->source = pin_pixels(env, argv[0]);
-  napi_create_string_utf8(env, "resizeArea", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, resize_execute, resize_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
-  return promise;
+  return queue_job(env, &job->async, argv[0], "resizeArea", resize_execute, resize_complete);
 }
 
 void register_resize(napi_env env, napi_value exports) {
