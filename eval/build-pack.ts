@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { EMBEDDING_MODEL_FILE } from '../lib/engine';
 import { fileSha256, loadImdbCsv, writePack } from '../lib/gallery';
 import { OUTLIER_MEDIAN_COSINE, assemblePack, genderVotePhotos } from './pack/assemble';
-import { embedPhotos } from './pack/embed-cache';
+import { embedPhotos, packCacheFile } from './pack/embed-cache';
 import { listPackSources } from './pack/sources';
 
 const GENDER_VOTES = 3;
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const photos = await listPackSources(datasets);
   const voters = genderVotePhotos(photos, GENDER_VOTES);
   console.log(`${photos.length} labelled photos in ${datasets}; embedding model ${EMBEDDING_MODEL_FILE} sha256 ${modelHash.slice(0, 12)}…`);
-  const cacheFile = values.fresh ? null : resolve('.cache/pack', `embeddings-${modelHash.slice(0, 16)}`);
+  const cacheFile = values.fresh ? null : packCacheFile(modelHash);
   const faces = await embedPhotos(photos.map((p) => ({ path: p.path, attributes: voters.has(p.path) })), { root: datasets, modelDir, cacheFile, workers });
   const imdb = await loadImdbCsv(join(datasets, 'imdb/hollywood_actor_rankings.csv'));
   const pack = assemblePack(photos, faces, imdb);

@@ -18,7 +18,7 @@ import {
 } from '../lib/gallery';
 import { fitLogistic, openSetPoint, rank1, thresholdAtFpir, type ProbeResult } from './metrics/open-set';
 import { createEmbeddingPool } from '../scripts/gallery-pool';
-import { cachedFaceQuality, readEmbedCache } from './pack/embed-cache';
+import { cachedFaceQuality, packCacheFile, readEmbedCache } from './pack/embed-cache';
 
 const DIMS = 512;
 type Embeddings = Map<string, Float32Array | null>; // absolute path → embedding, null = no face
@@ -266,7 +266,7 @@ async function main(): Promise<void> {
   const paths = [...people.values()].flat();
   const signs: Signs = new Map();
   if (values['from-pack-cache']) {
-    const stem = resolve('.cache/pack', `embeddings-${(await fileSha256(join(config.MODEL_DIR, EMBEDDING_MODEL_FILE))).slice(0, 16)}`);
+    const stem = packCacheFile(await fileSha256(join(config.MODEL_DIR, EMBEDDING_MODEL_FILE)));
     const seeded = await seedFromPackCache(cache, signs, stem, resolve(values.datasets), paths);
     console.log(`seeded ${seeded} embeddings and ${signs.size} faces' quality signs from ${stem}`);
   }

@@ -1,5 +1,5 @@
 /**
- * npm run eval:pack -- [--datasets ../shared/datasets] [--enrol 16] [--http] [--threshold 0.45]
+ * npm run eval:pack -- [--datasets ../shared/datasets] [--enrol 16] [--http] [--threshold 0.45] [--dev-fold N]
  * Held-out check of the celebrity pack, built the way the shipped one is (eval/pack/assemble.ts) from the
  * same embedding cache as gallery:build-pack, minus what it is probed with:
  * - known: photos enrol+1..20 of every pins_105 person (default 17-20), who keep photos 1..enrol in the trial pack;
@@ -9,6 +9,9 @@
  * (for the LFW strangers, on the photo's subject: the largest face nearest the centre, as LFW frames them).
  * Default: matching in process on the cached embeddings (the server's policy and its int8 storage);
  * --http: the trial pack served by the production server, every probe sent through POST /api/recognitions.
+ * --dev-fold N: the same tally on fold N of the development split (eval/pack/dev-split.ts) instead, for choosing.
+ * --pack-cache STEM: the trial pack's faces from another embedding cache (.cache/pack/embeddings-…-pN of an
+ *   earlier pipeline version), the probes' from this engine's: whether a pack built before still serves it.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +23,8 @@ import {
 } from '../lib/gallery';
 import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
 import { assemblePack, genderVotePhotos } from './pack/assemble';
-import { cachedFaceQuality, embedPhotos, type CachedPhoto } from './pack/embed-cache';
+import { cachedFaceQuality, embedPhotos, packCacheFile, readEmbedCache, type CachedPhoto } from './pack/embed-cache';
+import { splitDevelopment } from './pack/dev-split';
 import { splitHeldOut, type Probe } from './pack/held-out';
 import { listPackSources } from './pack/sources';
 
@@ -116,6 +120,8 @@ async function main(): Promise<void> {
       enrol: { type: 'string', default: '16' },
       threshold: { type: 'string', default: String(DEFAULT_MATCH_THRESHOLD) },
       http: { type: 'boolean', default: false },
+      'dev-fold': { type: 'string' },
+      'pack-cache': { type: 'string' },
     },
   });
   const datasets = resolve(values.datasets);
@@ -123,13 +129,16 @@ async function main(): Promise<void> {
   const enrol = Number(values.enrol);
   const threshold = Number(values.threshold);
   const photos = await listPackSources(datasets);
-  const { trial, probes } = splitHeldOut(photos, enrol);
+  const devFold = values['dev-fold'];
+  const { trial, probes } = devFold === undefined ? splitHeldOut(photos, enrol) : splitDevelopment(photos, Number(devFold));
   const modelHash = await fileSha256(join(modelDir, EMBEDDING_MODEL_FILE));
   const voters = genderVotePhotos(photos, 3);
   const faces = await embedPhotos(photos.map((p) => ({ path: p.path, attributes: voters.has(p.path) })), {
-    root: datasets, modelDir, cacheFile: resolve('.cache/pack', `embeddings-${modelHash.slice(0, 16)}`),
+    root: datasets, modelDir, cacheFile: packCacheFile(modelHash),
   });
-  const pack = assemblePack(trial, faces);
+  // The trial pack from another cache, as a pack built by an earlier pipeline version would hold it.
+  const packFaces = values['pack-cache'] ? await readEmbedCache(resolve(values['pack-cache'])) : faces;
+  const pack = assemblePack(trial, packFaces);
   console.log(`trial pack: ${pack.people.length} people, ${pack.people.reduce((s, p) => s + p.rows, 0)} rows; ${probes.length} probe photos`);
   const answers = values.http ? await answerOverHttp(pack, datasets, probes, modelDir) : answerInProcess(pack, faces, probes, threshold);
   const rows: Record<string, { photos: number; named: number; wrong: number }> = {};
@@ -141,14 +150,14 @@ async function main(): Promise<void> {
     if (names.some((n) => n !== probe.expected)) tally.wrong += 1;
   }
   const pct = (n: number, d: number) => `${((100 * n) / Math.max(d, 1)).toFixed(2)} %`;
-  console.log(`\n${values.http ? 'POST /api/recognitions' : 'in process'}, threshold ${threshold}, pins photos 1-${enrol} enrolled`);
+  console.log(`\n${values.http ? 'POST /api/recognitions' : 'in process'}, threshold ${threshold}, ${devFold === undefined ? `held-out split, pins photos 1-${enrol} enrolled` : `development fold ${devFold}`}`);
   console.log('| probes | photos | named correctly | given a wrong name |');
   console.log('|---|---|---|---|');
   for (const [kind, t] of Object.entries(rows)) console.log(`| ${kind} | ${t.photos} | ${kind === 'known' ? pct(t.named, t.photos) : '-'} | ${pct(t.wrong, t.photos)} (${t.wrong}) |`);
   const all = Object.values(rows).reduce((a, t) => ({ photos: a.photos + t.photos, wrong: a.wrong + t.wrong }), { photos: 0, wrong: 0 });
   console.log(`| all | ${all.photos} | | ${pct(all.wrong, all.photos)} (${all.wrong}) |`);
   const known = rows.known ?? { photos: 0, named: 0, wrong: 0 };
-  console.log(JSON.stringify({ mode: values.http ? 'http' : 'in-process', threshold, enrol, knownNamed: known.named / known.photos, wrongOfAll: all.wrong / all.photos, knownPhotos: known.photos, allPhotos: all.photos }));
+  console.log(JSON.stringify({ mode: values.http ? 'http' : 'in-process', split: devFold === undefined ? 'held-out' : `dev-${devFold}`, threshold, ...(devFold === undefined ? { enrol } : {}), knownNamed: known.named / known.photos, wrongOfAll: all.wrong / all.photos, knownPhotos: known.photos, allPhotos: all.photos }));
   for (const probe of probes) {
     const names = namesCounted(probe, answers.get(probe.path));
     if (names.some((n) => n !== probe.expected)) console.log(`wrong: ${probe.path} → ${names.join(', ')}`);

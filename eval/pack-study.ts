@@ -11,7 +11,7 @@ import { EMBEDDING_MODEL_FILE } from '../lib/engine';
 import { createPeopleIndex, decodePackRows, encodePackRows, fileSha256, normalizeName, pickSubjectFace, searchPeople } from '../lib/gallery';
 import { assemblePack, genderVotePhotos } from './pack/assemble';
 import { splitDevelopment } from './pack/dev-split';
-import { embedPhotos } from './pack/embed-cache';
+import { embedPhotos, packCacheFile } from './pack/embed-cache';
 import { splitHeldOut } from './pack/held-out';
 import { listPackSources } from './pack/sources';
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const modelHash = await fileSha256(join(modelDir, EMBEDDING_MODEL_FILE));
   const voters = genderVotePhotos(photos, 3);
   const faces = await embedPhotos(photos.map((p) => ({ path: p.path, attributes: voters.has(p.path) })), {
-    root: datasets, modelDir, cacheFile: resolve('.cache/pack', `embeddings-${modelHash.slice(0, 16)}`),
+    root: datasets, modelDir, cacheFile: packCacheFile(modelHash),
   });
   const pack = assemblePack(trial, faces);
   console.log(`${values.split}: trial pack ${pack.people.length} people, ${pack.people.reduce((s, p) => s + p.rows, 0)} rows; ${probes.length} probes`);

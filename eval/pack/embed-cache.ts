@@ -7,8 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import { EMBEDDING_PIPELINE_VERSION } from '../../lib/engine';
 import { faceQuality, type FaceQuality, type Gender } from '../../lib/gallery';
 import { createEmbeddingPool } from '../../scripts/gallery-pool';
 
@@ -56,6 +57,11 @@ export interface EmbedRequest {
 }
 
 const DIMS = 512;
+
+/** The cache file (stem) for an embedding model: its hash and the engine's way to its input identify what is in it. */
+export function packCacheFile(modelHash: string): string {
+  return resolve('.cache/pack', `embeddings-${modelHash.slice(0, 16)}-p${EMBEDDING_PIPELINE_VERSION}`);
+}
 
 type Stamped = CachedPhoto & Stamp;
 

@@ -7,7 +7,7 @@ export type { AnalyzedFace, AnalyzeOptions, FaceEngine, ImageAnalysis, KeptPixel
 export type { Detection, RgbImage, ScaledImage } from './image';
 export { decodeImage } from './decode';
 export { DETECTION_THRESHOLD, type FoundFaces } from './stages/detect';
-export { EMBEDDING_MODEL_FILE, EMBEDDING_SIZE, type FaceEmbedding } from './nets/embedder';
+export { EMBEDDING_MODEL_FILE, EMBEDDING_PIPELINE_VERSION, EMBEDDING_SIZE, type FaceEmbedding } from './nets/embedder';
 export { FACE_PROBE, faceSpaceScore, type FaceProbe } from './faceness';
 /** The CPU and each net's ONNX Runtime graph optimisation (FaceEngine.graphs): benchmarks print them. */
 export { hostCpu, type HostCpu } from './host-cpu';

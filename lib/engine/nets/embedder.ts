@@ -18,6 +18,11 @@ import { toPlanar } from '../tensor';
 /** The embedding net's file in the model folder: a celebrity pack is tied to its hash (lib/gallery/pack.ts). */
 export const EMBEDDING_MODEL_FILE = 'fr_feature.onnx';
 export const EMBEDDER_INPUT = 112;
+/**
+ * Bumped when a change before the embedding net (crop, landmarks, alignment) changes the embeddings a photo
+ * gives: caches of embeddings key on it beside the model's hash.
+ */
+export const EMBEDDING_PIPELINE_VERSION = 1;
 export const EMBEDDING_SIZE = 512;
 
 /** `predict` returns float32 [512] raw embedding. */
