@@ -2,8 +2,9 @@
  * npm run bench:web -- [--iterations 30] [--load-seconds 8] [--skip-stack | --stack-only]
  * The product path against the engine, same photos (bench:engine's), same run, same host:
  * 1. the recognizer in process, decode → match (the work a page needs: faces, names, no attributes);
- * 2. the production server, every photo sent through POST /api/recognitions one request at a time
- *    (upload parsing, header check, recognition, storing photo and result);
+ * 2. the production server, every photo sent through POST /api/recognitions one request at a time by a lean
+ *    client (support/upload-client.ts: body built once, one kept-alive connection), so the figure is the
+ *    server's (upload parsing, header check, recognition, storing photo and result);
  * 3. the deployed stack (pm2 with 2 workers behind nginx): served uploads/s and p50/p99 at offered loads of
  *    10-60 uploads/s (open loop, from many client addresses inside the per-client limits), peak RSS per
  *    worker and the workers' event-loop delay, the highest load sustained with p99 ≤ 300 ms, and a plot of
@@ -19,7 +20,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getConfig } from '../lib/config';
-import { createEngine, type GraphChoice } from '../lib/engine';
+import { createEngine } from '../lib/engine';
 import { createLocalRecognizer } from '../lib/recognizer/local';
 import { ensureProductionBuild, startApp } from '../test/rekognition/app-server';
 import { cpuJson, cpuLine, graphLines, graphSettings } from './support/host-info';
@@ -28,21 +29,28 @@ import { summarize } from './support/stats';
 import { pickToPaint } from './support/web-browser';
 import { loadLevel, loadPlotSvg, type LoadLevel } from './support/web-load';
 import { startStack } from '../test/smoke/stack';
+import { createUploadClient, multipartBody } from './support/upload-client';
 
 /** Offered loads through nginx + pm2, uploads started per second (each from many client addresses). */
 const OFFERED_LOADS = [10, 20, 30, 35, 40, 50, 60];
 
-async function timeEach(photos: readonly BenchPhoto[], iterations: number, run: (photo: BenchPhoto) => Promise<void>): Promise<Map<string, number>> {
-  const samples = new Map<string, number[]>(photos.map((p) => [p.name, []]));
-  for (const photo of photos) await run(photo); // warm-up, not counted
+/** p50 per photo of two ways to run it, alternated within every round (after one warm-up round of each). */
+async function timeEach(photos: readonly BenchPhoto[], iterations: number, ways: Record<'engine' | 'http', (photo: BenchPhoto) => Promise<void>>) {
+  const samples = { engine: new Map<string, number[]>(), http: new Map<string, number[]>() };
+  for (const photo of photos) for (const run of Object.values(ways)) await run(photo); // warm-up, not counted
   for (let i = 0; i < iterations; i++) {
     for (const photo of photos) {
-      const started = performance.now();
-      await run(photo);
-      samples.get(photo.name)!.push(performance.now() - started);
+      for (const way of ['engine', 'http'] as const) {
+        const started = performance.now();
+        await ways[way](photo);
+        const list = samples[way].get(photo.name) ?? [];
+        list.push(performance.now() - started);
+        samples[way].set(photo.name, list);
+      }
     }
   }
-  return new Map([...samples].map(([name, values]) => [name, summarize(values).p50]));
+  const p50s = (m: Map<string, number[]>) => new Map([...m].map(([name, values]) => [name, summarize(values).p50]));
+  return { engine: p50s(samples.engine), http: p50s(samples.http) };
 }
 
 /** CPU time of process `pid` so far, all its threads, from /proc (clock ticks of 10 ms). */
@@ -51,38 +59,45 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** The recognizer in process: decode → match p50 per photo, its CPU per call, and the graph optimisation each net ran with. */
-async function engineTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<{ times: Map<string, number>; cpuMsPerPhoto: number; graphs: Record<string, GraphChoice> }> {
-  const config = getConfig({ ...process.env, DATA_DIR: dataDir, MODEL_DIR: join(repoRoot, 'models'), CELEBRITY_PACK: join(repoRoot, 'packs/celebrities') });
+/**
+ * Each photo through the recognizer in process (decode → match: what a page needs) and through POST
+ * /api/recognitions of the production server, one after the other within each round, so both see the same
+ * moment of this shared box (its speed drifts by a quarter within the hour): p50 per photo of each, the CPU
+ * per call of the engine in process (every thread, from getrusage) and of the server process per upload
+ * (every thread, from /proc), and the graph optimisation each net ran with.
+ */
+async function sideBySide(photos: readonly BenchPhoto[], iterations: number, dir: string) {
+  const config = getConfig({ ...process.env, DATA_DIR: join(dir, 'engine'), MODEL_DIR: join(repoRoot, 'models'), CELEBRITY_PACK: join(repoRoot, 'packs/celebrities') });
   // The engine the recognizer would make for itself, made here so its per-net choices can be printed.
   const engine = await createEngine({ modelDir: config.MODEL_DIR, netWorkers: config.ENGINE_WORKERS });
   for (const line of graphLines(engine.graphs)) console.log(line);
   const recognizer = await createLocalRecognizer(config, engine);
-  const cpuBefore = processCpuMs(process.pid);
-  const times = await timeEach(photos, iterations, async (photo) => {
-    await recognizer.recognizeCelebrities(photo.bytes, { attributes: false });
-  });
-  const cpuMsPerPhoto = (processCpuMs(process.pid) - cpuBefore) / (photos.length * (iterations + 1));
-  return { times, cpuMsPerPhoto, graphs: { ...engine.graphs } };
-}
-
-/** Each photo through POST /api/recognitions: p50 per photo, and the server process's CPU per upload. */
-async function httpTimes(photos: readonly BenchPhoto[], iterations: number, dataDir: string): Promise<{ times: Map<string, number>; cpuMsPerPhoto: number }> {
   ensureProductionBuild();
   // Uploads back to back from one address: the per-client limits (docs/hardening.md) are off for the timing.
-  const app = await startApp(3495, { DATA_DIR: dataDir, RECOGNITION_QUEUE_DEPTH: '64', CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0', CLIENT_API_RATE: '0' });
+  const app = await startApp(3495, { DATA_DIR: join(dir, 'http'), RECOGNITION_QUEUE_DEPTH: '64', CLIENT_RECOGNITION_RATE: '0', CLIENT_MAX_IN_FLIGHT: '0', CLIENT_API_RATE: '0' });
+  const client = createUploadClient(app.baseUrl);
   try {
-    const cpuBefore = processCpuMs(app.pid);
-    const times = await timeEach(photos, iterations, async (photo) => {
-      const form = new FormData();
-      form.append('image', new Blob([Buffer.from(photo.bytes)]), `${photo.name}.${photo.source.endsWith('.png') ? 'png' : 'jpg'}`);
-      const response = await fetch(`${app.baseUrl}/api/recognitions`, { method: 'POST', body: form });
-      await response.arrayBuffer();
-      if (response.status !== 201 && response.status !== 422) throw new Error(`${photo.name}: HTTP ${response.status}`);
+    const bodies = new Map(photos.map((p) => [p.name, multipartBody(p.bytes, `${p.name}.${p.source.endsWith('.png') ? 'png' : 'jpg'}`, p.source.endsWith('.png') ? 'image/png' : 'image/jpeg')]));
+    let engineCpuMicros = 0;
+    const serverCpuBefore = processCpuMs(app.pid);
+    const times = await timeEach(photos, iterations, {
+      engine: async (photo) => {
+        const before = process.cpuUsage();
+        await recognizer.recognizeCelebrities(photo.bytes, { attributes: false });
+        const used = process.cpuUsage(before);
+        engineCpuMicros += used.user + used.system;
+      },
+      http: async (photo) => {
+        const status = await client.post(bodies.get(photo.name)!);
+        if (status !== 201 && status !== 422) throw new Error(`${photo.name}: HTTP ${status}`);
+      },
     });
-    return { times, cpuMsPerPhoto: (processCpuMs(app.pid) - cpuBefore) / (photos.length * (iterations + 1)) };
+    const calls = photos.length * (iterations + 1);
+    return { ...times, engineCpuMs: engineCpuMicros / 1000 / calls, serverCpuMs: (processCpuMs(app.pid) - serverCpuBefore) / calls, graphs: { ...engine.graphs } };
   } finally {
+    client.close();
     await app.stop();
+    await engine.close();
   }
 }
 
@@ -131,9 +146,8 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(await stackFigures(photos.filter((p) => p.kind === 'single'), loadSeconds, dir)));
       return;
     }
-    // One after the other, so neither competes with the other for the two cores.
-    const { times: engine, cpuMsPerPhoto: engineCpuMs, graphs } = await engineTimes(photos, iterations, join(dir, 'engine'));
-    const { times: http, cpuMsPerPhoto: serverCpuMs } = await httpTimes(photos, iterations, join(dir, 'http'));
+    // Alternated call by call: never at the same time (neither competes for the two cores), always at the same moment of the box.
+    const { engine, http, engineCpuMs, serverCpuMs, graphs } = await sideBySide(photos, iterations, dir);
     console.log('| photo | size | engine decode → match p50 | POST /api/recognitions p50 | ratio |');
     console.log('|---|---|---|---|---|');
     const rows = photos.map((p) => ({ photo: p.name, kind: p.kind, engineMs: engine.get(p.name)!, httpMs: http.get(p.name)! }));
