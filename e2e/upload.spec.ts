@@ -72,6 +72,19 @@ test.describe('recognize a photo', () => {
     await resultPage.expectCelebrities(photos.biden.celebrities, photos.biden.faces);
   });
 
+  test('a small photo is shown enlarged, its face box enlarged with it', async ({ homePage, resultPage, page }) => {
+    const small = await sharp(photoBytes(photos.biden)).resize({ width: 120 }).jpeg().toBuffer();
+    await homePage.goto();
+    await homePage.chooseFile({ name: 'biden-small.jpg', mimeType: 'image/jpeg', buffer: small });
+    await resultPage.waitForResult();
+    const shown = await page.locator('figure img').first().boundingBox();
+    const box = await resultPage.boxes.first().boundingBox();
+    // 120 px wide as stored (its long side under 360 px), shown with its long side at 360 px, the box within it.
+    expect(Math.max(shown?.width ?? 0, shown?.height ?? 0)).toBeGreaterThanOrEqual(355);
+    expect(box && shown && box.x >= shown.x && box.x + box.width <= shown.x + shown.width + 1).toBe(true);
+    expect(box?.width).toBeGreaterThan(0.2 * (shown?.width ?? Infinity));
+  });
+
   test('hovering a card highlights its face box; copy link copies the page URL; the result is in recent results', async ({ homePage, resultPage, page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await homePage.goto();

@@ -19,6 +19,16 @@ function drawnFaces(recognition: StoredRecognition): DrawnFace[] {
   return [...named, ...unnamed];
 }
 
+/** A photo smaller than this on its long side is shown enlarged to it (at most 3×): a 100 px crop is unreadable as is. */
+const SMALL_PHOTO_DISPLAY_SIDE = 360;
+
+/** The CSS width that enlarges a small photo, or undefined for one shown at its own size. */
+function smallPhotoWidth(image: { width: number; height: number }): string | undefined {
+  const longSide = Math.max(image.width, image.height);
+  if (longSide >= SMALL_PHOTO_DISPLAY_SIDE) return undefined;
+  return `${Math.round(image.width * Math.min(3, SMALL_PHOTO_DISPLAY_SIDE / longSide))}px`;
+}
+
 /**
  * The photo with its face boxes beside the celebrity cards; pointing at a card highlights its box. Each face
  * may come with the people it looks a bit like (`lookalikes`, in the page's face order: celebrities first),
@@ -26,6 +36,7 @@ function drawnFaces(recognition: StoredRecognition): DrawnFace[] {
  */
 export function ResultView({ recognition, lookalikes = [], admin = false }: { recognition: StoredRecognition; lookalikes?: readonly Lookalike[][]; admin?: boolean }) {
   const { id, image, result } = recognition;
+  const displayWidth = smallPhotoWidth(image);
   const celebrities = result.CelebrityFaces;
   const unrecognized = result.UnrecognizedFaces.length;
   const strangerCards = admin || result.UnrecognizedFaces.some((_face, i) => (lookalikes[celebrities.length + i]?.length ?? 0) > 0);
@@ -41,6 +52,7 @@ export function ResultView({ recognition, lookalikes = [], admin = false }: { re
               width={image.width}
               height={image.height}
               className="block h-auto max-h-[80vh] w-auto max-w-full rounded-2xl"
+              style={displayWidth ? { width: displayWidth } : undefined}
             />
             <FaceBoxes faces={drawnFaces(recognition)} />
           </div>
