@@ -7,6 +7,8 @@ import { saveScreenshot } from './support/screenshots';
 test.describe('recognize a photo', () => {
   test('through the file chooser, with a share link that works in a fresh browser', async ({ homePage, resultPage, page, browser }) => {
     await homePage.goto();
+    // The default video limits, as people read them (not "200.0 MB").
+    await expect(page.getByText('up to 200 MB and 10 min')).toBeVisible();
     await saveScreenshot(page, 'home');
     await homePage.chooseFile(photos.kitWithRose.path);
     await expect(homePage.preview).toBeVisible();

@@ -16,7 +16,9 @@ export class PhotoProblem extends Error {
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const mb = bytes / 1024 / 1024;
+  // Limits are whole megabytes ("up to 200 MB"); a file's size keeps one decimal ("12.4 MB").
+  return Number.isInteger(mb) ? `${mb} MB` : `${mb.toFixed(1)} MB`;
 }
 
 /** Throws PhotoProblem for files the server would refuse anyway: empty, not an image, hopelessly large. */
