@@ -11,6 +11,16 @@ void register_resize(napi_env env, napi_value exports);      // resizeArea (resi
 
 void register_pixels(napi_env env, napi_value exports);      // releasePixels, livePixelBytes (pixels.c)
 
+// RGB pixels from JavaScript: a Uint8Array, HWC, no padding, holding at least width × height × 3 bytes.
+typedef struct {
+  const uint8_t *data;
+  size_t length;
+  double width, height;
+} Image;
+// Arguments (args.c), each 1 when valid: `count` finite numbers from argv; the pixels of a width × height image.
+int get_doubles(napi_env env, napi_value *argv, size_t count, double *out);
+int get_image(napi_env env, napi_value value, double width, double height, Image *image);
+
 // A job run on a libuv thread (async_job.c): the first member of each job struct, so a job is its AsyncJob.
 typedef struct {
   napi_async_work work;

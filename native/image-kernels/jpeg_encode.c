@@ -190,21 +190,13 @@ static napi_value encode_thumbnail(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  bool is_typed_array = false;
-  if (argc < 8 || napi_is_typedarray(env, argv[0], &is_typed_array) != napi_ok || !is_typed_array) {
-    napi_throw_type_error(env, NULL, ENCODE_USAGE);
-    return NULL;
-  }
   napi_typedarray_type type;
   size_t length;
   void *pixels;
-  napi_get_typedarray_info(env, argv[0], &type, &length, &pixels, NULL, NULL);
   double numbers[7];
-  for (int i = 0; i < 7; i++) {
-    if (napi_get_value_double(env, argv[i + 1], &numbers[i]) != napi_ok || !isfinite(numbers[i])) {
-      napi_throw_type_error(env, NULL, ENCODE_USAGE);
-      return NULL;
-    }
+  if (argc < 8 || napi_get_typedarray_info(env, argv[0], &type, &length, &pixels, NULL, NULL) != napi_ok || !get_doubles(env, argv + 1, 7, numbers)) {
+    napi_throw_type_error(env, NULL, ENCODE_USAGE);
+    return NULL;
   }
   const double width = numbers[0], height = numbers[1], left = numbers[2], top = numbers[3], side = numbers[4], out_side = numbers[5], quality = numbers[6];
   if (type != napi_uint8_array || width < 1 || height < 1 || width > 65535 || height > 65535 || (double)length != width * height * 3 ||

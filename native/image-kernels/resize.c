@@ -131,14 +131,11 @@ static napi_value resize_area(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   double n[4];
-  napi_typedarray_type type;
-  size_t length;
-  void *data = NULL;
+  Image image;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int ok = argc >= 5 && napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) == napi_ok && type == napi_uint8_array;
-  // isfinite first: NaN and ±Infinity are refused explicitly, not by the range checks' luck.
-  for (int i = 0; ok && i < 4; i++) ok = napi_get_value_double(env, argv[i + 1], &n[i]) == napi_ok && isfinite(n[i]) && n[i] >= 1 && n[i] == floor(n[i]) && n[i] <= 1 << 20;
-  if (!ok || n[0] * n[1] * 3 > (double)length || n[2] > n[0] || n[3] > n[1]) {
+  int ok = argc >= 5 && get_doubles(env, argv + 1, 4, n) && get_image(env, argv[0], n[0], n[1], &image);
+  for (int i = 0; ok && i < 4; i++) ok = n[i] >= 1 && n[i] == floor(n[i]) && n[i] <= 1 << 20;
+  if (!ok || n[2] > n[0] || n[3] > n[1]) {
     napi_throw_type_error(env, NULL, "resizeArea(data, width, height, outW, outH): a downscale of RGB pixels");
     return NULL;
   }
@@ -147,7 +144,7 @@ static napi_value resize_area(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
-  job->src = data;
+  job->src = image.data;
   job->width = (int)n[0];
   job->height = (int)n[1];
   job->out_w = (int)n[2];

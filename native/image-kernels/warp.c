@@ -9,34 +9,6 @@
 
 #include "addon.h"
 
-typedef struct {
-  const uint8_t *data;
-  size_t length;
-  double width, height;
-} Image;
-
-static int get_image(napi_env env, napi_value value, double width, double height, Image *image) {
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (napi_get_typedarray_info(env, value, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) return 0;
-  if (!(width >= 1 && height >= 1) || width * height * 3 > (double)length) return 0;
-  image->data = data;
-  image->length = length;
-  image->width = width;
-  image->height = height;
-  return 1;
-}
-
-// Every numeric argument must be a finite number: NaN and ±Infinity never reach the loops below, where a
-// NaN coordinate turned into a size_t index reads far outside the image (a crash, or worse).
-static int get_doubles(napi_env env, napi_value *argv, size_t count, double *out) {
-  for (size_t i = 0; i < count; i++) {
-    if (napi_get_value_double(env, argv[i], &out[i]) != napi_ok || !isfinite(out[i])) return 0;
-  }
-  return 1;
-}
-
 static napi_value new_typed_array(napi_env env, napi_typedarray_type type, size_t length, size_t element_size, void **data) {
   napi_value buffer, array;
   if (napi_create_arraybuffer(env, length * element_size, data, &buffer) != napi_ok) return NULL;
